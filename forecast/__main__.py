@@ -1,0 +1,5 @@
+"""``python -m forecast`` is the ``tradecast`` command."""
+
+from forecast.cli import main
+
+main()

@@ -1,0 +1,121 @@
+"""The ``tradecast`` command: parse arguments, call the library, map errors to exit codes.
+
+Exit codes: 0 success; 1 invalid input or a failed run (one line per problem on
+stderr, no output written); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from forecast.errors import ForecastError, ScenarioError
+from forecast.scenario import MAX_PATHS
+
+app = typer.Typer(
+    name="tradecast",
+    help="Will trade between two countries reach the announced target? Simulate scenario "
+         "files (YAML) and report the probability, with its uncertainty.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+Files = Annotated[list[Path], typer.Argument(help="Scenario files (YAML).", show_default=False)]
+
+
+def _fail(error: ForecastError) -> None:
+    for line in error.lines():
+        typer.echo(line, err=True)
+    raise typer.Exit(1)
+
+
+def _prepare(path: Path):  # type: ignore[no-untyped-def]
+    """Read, validate and load the data of one scenario file (no simulation)."""
+    from forecast import files, pipeline, scenario
+
+    sf = files.load_scenario_tree(path)
+    sc = scenario.parse(sf.tree, sf.where)
+    data, data_sha = None, ""
+    if sc.data is not None:
+        data_path = files.resolve_data_file(sc.data.file, sf.where)
+        data = files.read_trade_data(data_path)
+        data_sha = files.sha256_file(data_path)
+        sc = sc.model_copy(update={"data": sc.data.model_copy(
+            update={"file": files.display_path(data_path)})})
+    series = pipeline.series_for(sc, data, sf.where)
+    pipeline._check_years(sc, series, sf.where)
+    return sf, sc, data, data_sha
+
+
+@app.command()
+def run(
+    scenarios: Files,
+    paths: Annotated[Optional[int], typer.Option(
+        "--paths", min=1, max=MAX_PATHS,
+        help=f"Number of simulated paths (1 to {MAX_PATHS:,}; default: the scenario's).")] = None,
+    seed: Annotated[Optional[int], typer.Option(
+        "--seed", min=0, help="Random seed (default: the scenario's).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON "
+                                          "(one object, or a list for several files).")] = False,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Folder to write <name>.json and <name>.md into.")] = None,
+) -> None:
+    """Simulate scenarios and print the feasibility summary."""
+    from forecast import files, pipeline, render
+
+    try:
+        results = []
+        for path in scenarios:
+            sf, sc, data, data_sha = _prepare(path)
+            results.append(pipeline.run(sc, data, where=sf.where, paths=paths, seed=seed,
+                                        scenario_sha256=sf.sha256, data_sha256=data_sha))
+        names = [r.scenario.name for r in results]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if out is not None and dupes:
+            raise ScenarioError(str(out), "", f"two scenarios share the name {dupes[0]!r}; "
+                                "their output files would collide")
+        if out is not None and out.exists() and not out.is_dir():
+            raise ScenarioError(str(out), "", "--out must be a folder (a file has this name)")
+        dicts = [render.as_dict(r) for r in results]
+        if out is not None:
+            outputs: dict[str, str] = {}
+            for r, d in zip(results, dicts):
+                outputs[f"{r.scenario.name}.json"] = render.to_json(d)
+                outputs[f"{r.scenario.name}.md"] = render.markdown(r)
+            written = files.write_files(out, outputs)
+    except ForecastError as e:
+        _fail(e)
+    if as_json:
+        sys.stdout.write(render.to_json(dicts[0] if len(dicts) == 1 else dicts))
+    else:
+        sys.stdout.write("\n".join(render.summary(r) for r in results))
+    if out is not None:
+        typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
+
+
+@app.command()
+def validate(scenarios: Files) -> None:
+    """Check scenario files and their data; exit 1 at the first invalid one, listing
+    every problem in it."""
+    try:
+        for path in scenarios:
+            sf, sc, _, _ = _prepare(path)
+            typer.echo(f"ok: {sf.where} ({sc.name})")
+    except ForecastError as e:
+        _fail(e)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format (for editors' YAML plugins)."""
+    from forecast import render, scenario
+
+    sys.stdout.write(render.to_json(scenario.json_schema()))
+
+
+def main() -> None:
+    app(prog_name="tradecast")

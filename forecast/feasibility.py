@@ -1,0 +1,97 @@
+"""From simulated paths to a feasibility answer: probability, its error, quantiles,
+and the growth the target requires set against history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from forecast.scenario import Target
+from forecast.simulate import SimulationResult
+
+QUANTILE_LEVELS: tuple[float, ...] = (0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975)
+
+
+def required_growth(target: float, last: float, h: int) -> float:
+    """Annual growth needed to go from ``last`` to ``target`` in ``h`` years.
+
+    Notes
+    -----
+    :math:`g^* = (\\text{target} / \\text{last})^{1/h} - 1`.
+    """
+    return float((target / last) ** (1.0 / h) - 1.0)
+
+
+def mc_standard_error(p: float, n: int) -> float:
+    """Monte Carlo standard error of a proportion: :math:`\\sqrt{p(1-p)/n}`."""
+    return float(np.sqrt(p * (1.0 - p) / n))
+
+
+@dataclass(frozen=True)
+class GrowthRecord:
+    """Historical one-year growth rates, and how many reached the required rate."""
+
+    years: tuple[int, ...]
+    rates: tuple[float, ...]
+    required: float
+
+    @property
+    def at_least(self) -> int:
+        return sum(r >= self.required for r in self.rates)
+
+    @property
+    def rank(self) -> int:
+        """1 if the required rate beats every historical year, n+1 if it beats none."""
+        return self.at_least + 1
+
+    @property
+    def largest(self) -> tuple[int, float] | None:
+        if not self.rates:
+            return None
+        i = int(np.argmax(self.rates))
+        return self.years[i], self.rates[i]
+
+
+def growth_record(years: np.ndarray, values: np.ndarray, required: float) -> GrowthRecord:
+    """One-year growth rates (consecutive years only) against the required rate."""
+    ok = np.diff(years) == 1
+    rates = (values[1:] / values[:-1] - 1.0)[ok]
+    return GrowthRecord(tuple(int(y) for y in years[1:][ok]),
+                        tuple(float(r) for r in rates), required)
+
+
+@dataclass(frozen=True, eq=False)
+class Feasibility:
+    """The answer to one target question."""
+
+    target: Target
+    last_year: int
+    last_value: float
+    required_growth: float
+    history: GrowthRecord
+    probability: float
+    probability_se: float
+    quantiles: dict[int, dict[float, float]]
+    reached_by_year: dict[int, float]
+    paths: int
+    seed: int
+
+
+def assess(sim: SimulationResult, target: Target, last_year: int, last_value: float,
+           years: np.ndarray, values: np.ndarray) -> Feasibility:
+    """Probability that the target is met, with its Monte Carlo error, and the quantiles."""
+    idx = int(np.flatnonzero(sim.years == target.year)[0])
+    counts = sim.reached if target.kind == "by" else sim.above
+    p = float(counts[idx] / sim.paths)
+    q = np.exp(np.quantile(sim.sample, QUANTILE_LEVELS, axis=0))
+    quantiles = {int(y): {lvl: float(q[i, j]) for i, lvl in enumerate(QUANTILE_LEVELS)}
+                 for j, y in enumerate(sim.years)}
+    g = required_growth(target.value, last_value, target.year - last_year)
+    return Feasibility(
+        target=target, last_year=last_year, last_value=last_value, required_growth=g,
+        history=growth_record(years, values, g), probability=p,
+        probability_se=mc_standard_error(p, sim.paths), quantiles=quantiles,
+        reached_by_year={int(y): float(c / sim.paths) for y, c in zip(sim.years, sim.reached)},
+        paths=sim.paths, seed=sim.seed,
+    )

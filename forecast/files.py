@@ -1,0 +1,244 @@
+"""All reading and writing: scenario YAML (safe, strict), data CSV, atomic output.
+
+Nothing else in the package touches the file system.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from forecast.errors import DataError, ScenarioError
+from forecast.series import TradeData, parse_table
+
+
+# --- YAML -------------------------------------------------------------------------------
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that rejects repeated keys and reads 2e9 as a number.
+
+    PyYAML follows YAML 1.1, where a float needs a dot (``2e9`` is a string);
+    users write ``2e9``, ``2.0e9`` and ``2000000000`` for the same number.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            try:
+                first = seen.get(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"a key must be a plain value (got {type(key).__name__})",
+                    key_node.start_mark) from None
+            if first is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} is given twice (first on line {first})",
+                    key_node.start_mark)
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+
+def read_text(path: Path, where: str, error: type[Exception] = ScenarioError) -> str:
+    """UTF-8 text of a file, or a clear error if it is missing, empty or not text."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise error(where, "", "file not found") from None
+    except IsADirectoryError:
+        raise error(where, "", "is a folder, not a file") from None
+    except OSError as e:
+        raise error(where, "", f"cannot be read ({e.strerror})") from None
+    if not raw.strip():
+        raise error(where, "", "file is empty")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise error(where, "", f"not UTF-8 text (byte 0x{raw[e.start]:02x} at offset "
+                    f"{e.start})") from None
+    if "\x00" in text:
+        raise error(where, "", "not a text file (contains NUL bytes)")
+    return text
+
+
+def parse_yaml(text: str, where: str) -> Any:
+    """Parse YAML safely: no Python objects, no repeated keys."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = f"line {mark.line + 1}" if mark else ""
+        problem = e.problem or str(e)
+        if "could not determine a constructor" in problem:
+            tag = problem.split("tag", 1)[-1].strip().strip("'")
+            problem = f"YAML tag {tag!r} is not allowed (scenario files are loaded safely)"
+        elif e.context and "while" not in e.context:
+            problem = f"{e.context}; {problem}"
+        raise ScenarioError(where, line, f"not valid YAML: {problem}") from None
+    except yaml.YAMLError as e:
+        raise ScenarioError(where, "", f"not valid YAML: {e}") from None
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would write it: relative to the working directory if inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep merge: mappings merge key by key, everything else (lists too) is replaced."""
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _load_tree(path: Path, where: str, chain: tuple[Path, ...]) -> tuple[dict[str, Any], tuple[Path, ...]]:
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(display_path(p) for p in (*chain, resolved))
+        raise ScenarioError(where, "extends", f"cycle: {cycle}")
+    raw = parse_yaml(read_text(path, where), where)
+    if raw is None:
+        raise ScenarioError(where, "", "file is empty (no keys)")
+    if not isinstance(raw, dict):
+        kind = "a list" if isinstance(raw, list) else f"a {type(raw).__name__}"
+        raise ScenarioError(where, "", f"expected a mapping of keys (name, target, ...) at the "
+                            f"top level (got {kind})")
+    data = raw.get("data")
+    if isinstance(data, dict) and isinstance(data.get("file"), str):
+        beside = path.parent / data["file"]
+        if not Path(data["file"]).is_absolute() and beside.exists():
+            raw = {**raw, "data": {**data, "file": str(beside.resolve())}}
+    parent = raw.get("extends")
+    if parent is None:
+        return raw, (*chain, resolved)
+    if not isinstance(parent, str) or not parent.strip():
+        raise ScenarioError(where, "extends", f"expected a file name (got {parent!r})")
+    parent_path = path.parent / parent
+    if not parent_path.exists():
+        raise ScenarioError(where, "extends", f"file not found: {parent!r} (looked in "
+                            f"{display_path(path.parent) or '.'})")
+    base, full_chain = _load_tree(parent_path, display_path(parent_path), (*chain, resolved))
+    merged = _merge(base, {k: v for k, v in raw.items() if k != "extends"})
+    merged.pop("extends", None)
+    return merged, full_chain
+
+
+@dataclass(frozen=True)
+class ScenarioFile:
+    """A scenario file read from disk, ``extends`` resolved."""
+
+    where: str
+    tree: dict[str, Any]
+    chain: tuple[str, ...]
+    sha256: str
+
+
+def load_scenario_tree(path: str | Path) -> ScenarioFile:
+    """Read a scenario file and everything it extends into one mapping."""
+    p = Path(path)
+    where = str(path)
+    tree, chain = _load_tree(p, where, ())
+    digest = hashlib.sha256()
+    for c in chain:
+        digest.update(c.read_bytes())
+    return ScenarioFile(where, tree, tuple(display_path(c) for c in chain), digest.hexdigest())
+
+
+def resolve_data_file(name: str, where: str) -> Path:
+    """A data file named in a scenario: absolute, beside the scenario (done while
+    loading), or relative to the working directory."""
+    p = Path(name)
+    if p.exists():
+        return p
+    raise ScenarioError(where, "data.file", f"data file not found: {name!r} (looked beside the "
+                        f"scenario and in {os.getcwd()})")
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+_TABLE_CACHE: dict[tuple[str, int, int], TradeData] = {}
+
+
+def read_trade_data(path: Path) -> TradeData:
+    """Read and check a long-format data file (see :func:`forecast.series.parse_table`)."""
+    where = display_path(path)
+    st = path.stat() if path.exists() else None
+    key = (str(path.resolve()), st.st_mtime_ns if st else 0, st.st_size if st else 0)
+    if key in _TABLE_CACHE:
+        return _TABLE_CACHE[key]
+    text = read_text(path, where, DataError)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader)]
+    rows = []
+    for i, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            raise DataError(where, f"row {i}", f"expected {len(header)} fields as in the header "
+                            f"(got {len(cells)})")
+        rows.append(dict(zip(header, cells)))
+    data = parse_table(rows, where, header=header)
+    _TABLE_CACHE[key] = data
+    return data
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- writing ----------------------------------------------------------------------------
+
+def write_files(folder: Path, files: Mapping[str, bytes | str]) -> list[Path]:
+    """Write several files into ``folder`` atomically, all or none.
+
+    Each file is written to a temporary name in the same folder, flushed to disk,
+    then renamed over its final name; if anything fails before the renames, the
+    temporaries are removed and no file is changed.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    temps: list[tuple[str, Path]] = []
+    try:
+        for name, content in files.items():
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            temps.append((name, Path(tmp)))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+    except BaseException:
+        for _, tmp in temps:
+            tmp.unlink(missing_ok=True)
+        raise
+    out = []
+    for name, tmp in temps:
+        os.replace(tmp, folder / name)
+        out.append(folder / name)
+    return out

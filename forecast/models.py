@@ -1,0 +1,154 @@
+"""Forecast models. Each adapter is fitted once and returns a results object
+whose ``simulate(h, n, rng)`` gives log levels for the next ``h`` years,
+``n`` paths by ``h`` years, anchored at the last observation.
+
+The models issue adds ETS, ARIMA, Theta, local linear trend and a bootstrap
+behind the same interface; ``auto`` will then be a backtested combination.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from forecast.errors import ModelError
+from forecast.scenario import ModelSpec
+from forecast.series import TradeSeries
+
+
+class Fitted(Protocol):
+    """What the simulation engine needs from a fitted model."""
+
+    name: str
+    last_log: float
+
+    def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        """Log levels for years last+1 .. last+h, shape (n, h)."""
+        ...
+
+    def mean_growth(self, h: int) -> np.ndarray:
+        """Expected annual log growth for each of the next ``h`` years, shape (h,)."""
+        ...
+
+    def describe(self) -> str:
+        """One line: the model and its estimates."""
+        ...
+
+
+@dataclass(frozen=True)
+class RandomWalkDrift:
+    """Random walk with drift on log levels, with parameter uncertainty.
+
+    Notes
+    -----
+    The model is :math:`y_t = y_{t-1} + \\mu + \\varepsilon_t`,
+    :math:`\\varepsilon_t \\sim N(0, \\sigma^2)` on log levels. An interval of
+    :math:`k_i` years (a gap in the data) gives a growth
+    :math:`d_i \\sim N(k_i\\mu, k_i\\sigma^2)`, so no missing value is invented.
+    With :math:`n` intervals spanning :math:`K = \\sum k_i` years,
+
+    .. math::
+        \\hat\\mu = \\sum d_i / K, \\qquad
+        s^2 = \\frac{1}{n-1}\\sum_i \\frac{(d_i - k_i\\hat\\mu)^2}{k_i}.
+
+    Under the non-informative prior :math:`p(\\mu, \\sigma^2) \\propto 1/\\sigma^2`
+    the posterior is :math:`(n-1)s^2/\\sigma^2 \\sim \\chi^2_{n-1}` and
+    :math:`\\mu \\mid \\sigma^2 \\sim N(\\hat\\mu, \\sigma^2/K)`, and the predictive of
+    :math:`y_{T+h} - y_T` is Student-t with :math:`n-1` degrees of freedom,
+    location :math:`h\\hat\\mu` and scale :math:`s\\sqrt{h + h^2/K}`
+    (:meth:`predictive`). Simulation draws :math:`\\sigma^2` and :math:`\\mu` per
+    path, then the innovations. Without parameter uncertainty the predictive is
+    normal with mean :math:`h\\hat\\mu` and standard deviation :math:`s\\sqrt{h}`.
+
+    References
+    ----------
+    Gelman, A. et al. (2013). *Bayesian Data Analysis*, 3rd ed., section 14.2
+    (regression with the non-informative prior).
+    Hyndman, R. J. and Athanasopoulos, G. (2021). *Forecasting: Principles and
+    Practice*, 3rd ed., section 5.2 (the drift method).
+    """
+
+    last_log: float
+    drift: float
+    sigma: float
+    n: int
+    span: int
+    parameter_uncertainty: bool = True
+    name: str = "rw-drift"
+
+    @property
+    def df(self) -> int:
+        return self.n - 1
+
+    def predictive(self, h: int) -> tuple[float, float, float]:
+        """(degrees of freedom, location, scale) of log(level[T+h] / level[T]).
+
+        Degrees of freedom are ``inf`` without parameter uncertainty (normal).
+        """
+        if self.parameter_uncertainty:
+            return float(self.df), h * self.drift, self.sigma * float(np.sqrt(h + h * h / self.span))
+        return float("inf"), h * self.drift, self.sigma * float(np.sqrt(h))
+
+    def prob_at_least(self, log_ratio: float, h: int) -> float:
+        """Closed-form P(log(level[T+h] / level[T]) >= log_ratio)."""
+        from scipy.special import ndtr, stdtr
+
+        df, loc, scale = self.predictive(h)
+        if scale == 0.0:
+            return float(loc >= log_ratio)
+        z = (log_ratio - loc) / scale
+        return float(1.0 - (ndtr(z) if np.isinf(df) else stdtr(df, z)))
+
+    def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        if self.parameter_uncertainty:
+            sigma = self.sigma * np.sqrt(self.df / rng.chisquare(self.df, size=n))
+            mu = self.drift + sigma / np.sqrt(self.span) * rng.standard_normal(n)
+        else:
+            sigma = np.full(n, self.sigma)
+            mu = np.full(n, self.drift)
+        steps = rng.standard_normal((n, h))
+        steps *= sigma[:, None]
+        steps += mu[:, None]
+        np.cumsum(steps, axis=1, out=steps)
+        steps += self.last_log
+        return steps
+
+    def mean_growth(self, h: int) -> np.ndarray:
+        return np.full(h, self.drift)
+
+    def describe(self) -> str:
+        unc = "with parameter uncertainty (Student-t predictive, " \
+              f"{self.df} df)" if self.parameter_uncertainty else "plug-in (normal predictive)"
+        return (f"random walk with drift on log {'' if True else ''}levels, {unc}; drift "
+                f"{np.expm1(self.drift):+.1%}/yr, volatility {self.sigma:.3f} (log), "
+                f"{self.n} growth intervals over {self.span} years")
+
+
+def log_growth(series: TradeSeries) -> tuple[np.ndarray, np.ndarray]:
+    """Log growth over each interval between observations, and the interval lengths."""
+    logs = np.log(series.values)
+    return np.diff(logs), np.diff(series.years).astype(float)
+
+
+def fit_rw_drift(series: TradeSeries, parameter_uncertainty: bool = True) -> RandomWalkDrift:
+    """Fit :class:`RandomWalkDrift` by the closed forms in its Notes."""
+    if np.any(series.values <= 0):
+        raise ModelError(series.file, "history", "every value must be > 0 for a log model")
+    d, k = log_growth(series)
+    n = len(d)
+    if n < 2:
+        raise ModelError(series.file, "history", f"at least 3 annual observations needed "
+                         f"(got {len(series.values)})")
+    span = float(k.sum())
+    drift = float(d.sum() / span)
+    resid = (d - k * drift) / np.sqrt(k)
+    sigma = float(np.sqrt(resid @ resid / (n - 1)))
+    return RandomWalkDrift(last_log=float(np.log(series.values[-1])), drift=drift, sigma=sigma,
+                           n=n, span=int(span), parameter_uncertainty=parameter_uncertainty)
+
+
+def fit(series: TradeSeries, spec: ModelSpec) -> RandomWalkDrift:
+    """Fit the model a scenario names (``auto`` is the random walk with drift for now)."""
+    return fit_rw_drift(series, parameter_uncertainty=spec.parameter_uncertainty)

@@ -1,0 +1,138 @@
+"""Library entry points: from a scenario and its data to a feasibility answer. No I/O."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass
+
+import numpy as np
+
+from forecast.errors import ScenarioError
+from forecast.feasibility import Feasibility, assess
+from forecast.models import RandomWalkDrift, fit, log_growth
+from forecast.scenario import MAX_HORIZON, GrowthHistorical, Scenario
+from forecast.series import TradeData, TradeSeries, from_history, select, years_text
+from forecast.simulate import SimulationResult, simulate
+
+
+@dataclass(frozen=True, eq=False)
+class RunResult:
+    """Everything one run produced, for rendering."""
+
+    scenario: Scenario
+    where: str
+    series: TradeSeries
+    model: RandomWalkDrift
+    simulation: SimulationResult
+    feasibility: Feasibility
+    closed_form: float | None
+    notes: tuple[str, ...]
+    scenario_sha256: str = ""
+    data_sha256: str = ""
+
+
+def series_for(scenario: Scenario, data: TradeData | None, where: str) -> TradeSeries:
+    """The series a scenario asks for: its inline history, or a selection from its data."""
+    if scenario.history is not None:
+        return from_history(scenario.history, where)
+    assert scenario.data is not None and data is not None
+    spec = scenario.data
+    series = select(data, spec.reporter, spec.measure, partner=spec.partner, as_of=spec.as_of,
+                    lag_months=spec.publication_lag_months, start=spec.start)
+    if len(series.years) < 3:
+        raise ScenarioError(where, "data", f"at least 3 annual observations needed; "
+                            f"{spec.reporter} {spec.measure} has {len(series.years)}"
+                            + (f" published by {spec.as_of}" if spec.as_of else ""))
+    return series
+
+
+def _check_years(scenario: Scenario, series: TradeSeries, where: str) -> None:
+    last, year = series.last_year, scenario.target.year
+    if year <= last:
+        raise ScenarioError(where, "target.year", f"must be after the last observed year {last} "
+                            f"(got {year})")
+    if year - last > MAX_HORIZON:
+        raise ScenarioError(where, "target.year", f"at most {MAX_HORIZON} years after the last "
+                            f"observed year {last} (got {year})")
+    for kind, entries in (("growth", scenario.growth), ("shocks", scenario.shocks)):
+        for i, e in enumerate(entries):
+            span = e.years
+            if span is not None and span[0] <= last:
+                raise ScenarioError(where, f"{kind}[{i}].years", f"must be after the last observed "
+                                    f"year {last} (got {span[0]}..{span[1]})")
+
+
+def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<scenario>",
+        paths: int | None = None, seed: int | None = None, scenario_sha256: str = "",
+        data_sha256: str = "") -> RunResult:
+    """Fit, simulate and assess one scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A parsed scenario.
+    data : TradeData, optional
+        The scenario's data file, already read (required when it names one).
+    where : str
+        How to name the scenario in errors.
+    paths, seed : int, optional
+        Override the scenario's simulation settings.
+    """
+    series = series_for(scenario, data, where)
+    _check_years(scenario, series, where)
+    model = fit(series, scenario.model)
+    years = np.arange(series.last_year + 1, scenario.target.year + 1)
+    d, k = log_growth(series)
+    one_year = d[k == 1]
+    if any(isinstance(g, GrowthHistorical) for g in scenario.growth) and one_year.size == 0:
+        raise ScenarioError(where, "growth", "dist: historical needs at least one pair of "
+                            "consecutive years in the history")
+    n = paths if paths is not None else scenario.simulation.paths
+    s = seed if seed is not None else scenario.simulation.seed
+    sim = simulate(model, years, scenario.target.value, paths=n, seed=s,
+                   growth=scenario.growth, shocks=scenario.shocks, history_growth=one_year)
+    feas = assess(sim, scenario.target, series.last_year, series.last_value, series.years,
+                  series.values)
+    overlaid = bool(scenario.growth) or bool(scenario.shocks)
+    closed = None
+    if scenario.target.kind == "level" and not overlaid:
+        h = scenario.target.year - series.last_year
+        closed = model.prob_at_least(float(np.log(scenario.target.value / series.last_value)), h)
+    return RunResult(scenario=scenario, where=where, series=series, model=model, simulation=sim,
+                     feasibility=feas, closed_form=closed,
+                     notes=tuple(_notes(scenario, series)), scenario_sha256=scenario_sha256,
+                     data_sha256=data_sha256)
+
+
+def _notes(scenario: Scenario, series: TradeSeries) -> list[str]:
+    notes = list(series.notes)
+    for a, b in series.gaps:
+        notes.append(f"no figure for {years_text(list(range(a + 1, b)))}: the model uses the "
+                     f"growth from {a} to {b} over {b - a} years, no value is filled in")
+    if series.lag_rule_applied:
+        notes.append(f"publication-lag rule applied to {series.lag_rule_applied} figure(s) with no "
+                     f"known publication date: assumed public {series.lag_months} months after "
+                     f"the period ended")
+    if series.ytd:
+        periods = ", ".join(str(u.period) for u in series.ytd)
+        notes.append(f"year-to-date figure(s) {periods} not used: this model forecasts annual "
+                     f"totals only")
+    if scenario.model.name == "auto":
+        notes.append("model 'auto' is the random walk with drift until backtested alternatives "
+                     "are added")
+    for i, g in enumerate(scenario.growth):
+        if g.years[0] > scenario.target.year:
+            notes.append(f"growth[{i}] ({g.years[0]}..{g.years[1]}) lies after the target year "
+                         f"and has no effect")
+    return notes
+
+
+def versions() -> dict[str, str]:
+    """Versions of what produced a result."""
+    import pydantic
+    import scipy
+
+    from forecast import __version__
+
+    return {"tradecast": __version__, "python": platform.python_version(),
+            "numpy": np.__version__, "scipy": scipy.__version__, "pydantic": pydantic.__version__}

@@ -1,0 +1,175 @@
+"""Rendering: terminal summary, JSON result, Markdown. No statistics here."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from forecast.feasibility import QUANTILE_LEVELS
+from forecast.pipeline import RunResult, versions
+
+REPORTERS = {"KGZ": "Kyrgyz", "KAZ": "Kazakh"}
+MEASURES = {"turnover": "turnover (exports + imports)", "exports": "exports", "imports": "imports"}
+
+
+def money(v: float) -> str:
+    """US dollars in bn or m, three significant digits or more."""
+    if abs(v) >= 1e9:
+        return f"US${v / 1e9:,.3f}bn"
+    if abs(v) >= 1e6:
+        return f"US${v / 1e6:,.1f}m"
+    return f"US${v:,.0f}"
+
+
+def percent_digits(se: float) -> int:
+    """Decimals of a percentage that its standard error supports (one significant digit)."""
+    se_pct = se * 100
+    if se_pct <= 0:
+        return 2
+    return max(0, min(4, math.ceil(-math.log10(se_pct))))
+
+
+def probability_text(p: float, se: float, paths: int) -> str:
+    """``4.31% ± 0.05 pp`` with the digits the Monte Carlo error supports."""
+    if p == 0.0 or p == 1.0:
+        bound = 3.0 / paths  # rule of three: one-sided 95% bound
+        word = "no" if p == 0.0 else "every"
+        lim = f"below {bound:.2g}" if p == 0.0 else f"above {1 - bound:.6g}"
+        return f"{p:.0%} ({word} path of {paths:,}; true value {lim} at 95% confidence)"
+    d = percent_digits(se)
+    return f"{p * 100:.{d}f}% ± {se * 100:.{d}f} pp"
+
+
+def basis_of(result: RunResult) -> str:
+    s = result.series
+    if not s.reporter:
+        return "inline history"
+    who = REPORTERS.get(s.reporter, s.reporter)
+    return f"{who} statistics ({s.reporter}-reported, partner {s.partner})"
+
+
+def summary(result: RunResult) -> str:
+    """The short readable summary ``tradecast run`` prints."""
+    sc, f, s = result.scenario, result.feasibility, result.series
+    t = sc.target
+    h = t.year - f.last_year
+    kind = f"in {t.year}" if t.kind == "level" else f"in any year up to {t.year}"
+    lines = [f"{sc.name}" + (f" — {sc.title}" if sc.title else ""), ""]
+    lines.append(f"Target         {s.measure} >= {money(t.value)} {kind} ({t.kind}), "
+                 f"{basis_of(result)}")
+    last = s.used[-1]
+    how = ", ".join(sorted({fig.basis for fig in last.figures})) or "inline"
+    lines.append(f"Last observed  {f.last_year}: {money(f.last_value)} ({how})")
+    rec = f.history
+    per = f"a year for {h} years" if h > 1 else "in one year"
+    largest = rec.largest
+    big = f"; largest {largest[1]:+.1%} in {largest[0]}" if largest else ""
+    lines.append(f"Required       {f.required_growth:+.1%} {per}; one-year growth that large "
+                 f"in {rec.at_least} of {len(rec.rates)} historical years{big}")
+    lines.append(f"Probability    P({'level' if t.kind == 'level' else 'reached'}) = "
+                 f"{probability_text(f.probability, f.probability_se, f.paths)} "
+                 f"(Monte Carlo s.e.; {f.paths:,} paths, seed {f.seed})")
+    if result.closed_form is not None:
+        d = percent_digits(f.probability_se) + 1
+        lines.append(f"               closed form (model's predictive): "
+                     f"{result.closed_form * 100:.{d}f}%")
+    lines.append("")
+    lines.append("Quantiles      year        5%        50%        95%")
+    for y, q in f.quantiles.items():
+        lines.append(f"               {y}  {_bn(q[0.05]):>9} {_bn(q[0.5]):>10} {_bn(q[0.95]):>10}")
+    if t.kind == "by" and len(f.reached_by_year) > 1:
+        reach = ", ".join(f"{y}: {p:.1%}" for y, p in f.reached_by_year.items())
+        lines.append(f"Reached by     {reach}")
+    lines.append("")
+    lines.append(f"Data           {_data_line(result)}")
+    lines.append(f"Model          {result.model.describe()}")
+    if sc.growth or sc.shocks:
+        lines.append(f"Assumptions    {len(sc.growth)} growth assumption(s), "
+                     f"{len(sc.shocks)} shock(s): {', '.join(x.name for x in sc.shocks) or '-'}")
+    lines.append("Calibration    none applied (the models issue adds backtested calibration)")
+    for note in result.notes:
+        lines.append(f"Note           {note}")
+    return "\n".join(lines) + "\n"
+
+
+def _bn(v: float) -> str:
+    return f"{v / 1e9:.3f}bn"
+
+
+def _data_line(result: RunResult) -> str:
+    s = result.series
+    if not s.reporter:
+        return f"inline history in {result.where}, {len(s.years)} years {s.years[0]}–{s.last_year}"
+    vint = f"figures published by {s.as_of.isoformat()}" if s.as_of else "all figures in the file"
+    return (f"{s.file}, {s.reporter}–{s.partner} {s.measure}, {len(s.years)} years "
+            f"{s.years[0]}–{s.last_year}, {vint}")
+
+
+def as_dict(result: RunResult) -> dict[str, Any]:
+    """The JSON result of ``tradecast run`` (keys listed in DESIGN.md, section 2)."""
+    sc, f, s, m = result.scenario, result.feasibility, result.series, result.model
+    df, _, _ = m.predictive(1)
+    out: dict[str, Any] = {
+        "scenario": {"name": sc.name, "title": sc.title, "file": result.where,
+                     "sha256": result.scenario_sha256},
+        "target": {"value": sc.target.value, "year": sc.target.year, "kind": sc.target.kind},
+        "last_observed": {"year": f.last_year, "value": f.last_value},
+        "required_growth": f.required_growth,
+        "required_growth_history": {
+            "years_at_least": f.history.at_least, "years": len(f.history.rates),
+            "growth_by_year": {str(y): r for y, r in zip(f.history.years, f.history.rates)},
+        },
+        "probability": f.probability,
+        "probability_se": f.probability_se,
+        "probability_closed_form": result.closed_form,
+        "probability_by_model": {m.name: f.probability},
+        "reached_by_year": {str(y): p for y, p in f.reached_by_year.items()},
+        "quantiles": {str(y): {f"{lvl:g}": q[lvl] for lvl in QUANTILE_LEVELS}
+                      for y, q in f.quantiles.items()},
+        "paths": f.paths,
+        "seed": f.seed,
+        "model": {"name": m.name, "requested": sc.model.name, "description": m.describe(),
+                  "drift": m.drift, "volatility": m.sigma,
+                  "degrees_of_freedom": None if math.isinf(df) else df},
+        "calibration": None,
+        "assumptions": {"growth": [g.model_dump(mode="json") for g in sc.growth],
+                        "shocks": [x.model_dump(mode="json") for x in sc.shocks]},
+        "data": _data_dict(result),
+        "notes": list(result.notes),
+        "versions": versions(),
+    }
+    return out
+
+
+def _data_dict(result: RunResult) -> dict[str, Any]:
+    s = result.series
+    spec = result.scenario.data
+    figures = []
+    for u in (*s.used, *s.ytd):
+        figures.append({
+            "period": str(u.period), "value": u.value,
+            "components": [{"flow": x.flow, "value": x.value, "basis": x.basis,
+                            "published": x.published.isoformat() if x.published else None,
+                            "publication_date_assumed": x.published is None,
+                            "flags": list(x.flags), "source": x.source, "row": x.row}
+                           for x in u.figures],
+        })
+    return {
+        "file": s.file if spec else None, "sha256": result.data_sha256 or None,
+        "reporter": s.reporter or None, "partner": s.partner or None, "measure": s.measure,
+        "as_of": s.as_of.isoformat() if s.as_of else None,
+        "publication_lag_months": s.lag_months if spec else None,
+        "years": [int(y) for y in s.years],
+        "figures": figures,
+    }
+
+
+def to_json(obj: Any) -> str:
+    """Deterministic JSON text (same input, same bytes)."""
+    return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def markdown(result: RunResult) -> str:
+    """A Markdown version of the summary, for ``--out``."""
+    return "```\n" + summary(result) + "```\n"

@@ -1,0 +1,111 @@
+"""The Monte Carlo engine: model paths, overlays, and what a feasibility answer needs.
+
+Paths are generated in fixed-size chunks, each from its own stream of one
+:class:`numpy.random.SeedSequence`, so the result depends only on (seed,
+paths), memory stays flat up to :data:`~forecast.scenario.MAX_PATHS`, and no
+Python loop runs over paths. Every random stream has a fixed address
+``(seed, chunk, role, index)`` (role 0 the model, 1 growth assumption
+``index``, 2 shock ``index``), so two scenarios that share structure share
+draws (common random numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from forecast.models import Fitted
+from forecast.overlays import apply_growth, apply_shocks
+from forecast.scenario import Shock
+
+CHUNK = 100_000
+#: Paths kept for quantiles: the first ``keep`` paths are an i.i.d. sample of all of them.
+KEEP_CELLS = 10_000_000
+
+
+def stream(seed: int, chunk: int, role: int, index: int = 0) -> np.random.Generator:
+    """The generator for one role in one chunk."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(
+        seed, spawn_key=(chunk, role, index))))
+
+
+@dataclass(frozen=True, eq=False)
+class SimulationResult:
+    """Counts over all paths, and a sample of paths for quantiles.
+
+    Attributes
+    ----------
+    years : ndarray
+        Simulated years, last observed + 1 .. target year.
+    sample : ndarray
+        Log levels of the first ``min(paths, KEEP_CELLS // h)`` paths (at least 100,000).
+    above : ndarray
+        For each year, the number of paths whose level is >= the target.
+    reached : ndarray
+        For each year, the number of paths whose level has been >= the target in that
+        year or an earlier simulated year.
+    paths : int
+    seed : int
+    """
+
+    years: np.ndarray
+    sample: np.ndarray
+    above: np.ndarray
+    reached: np.ndarray
+    paths: int
+    seed: int
+
+    def __post_init__(self) -> None:
+        for a in (self.years, self.sample, self.above, self.reached):
+            a.setflags(write=False)
+
+
+def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, seed: int,
+             growth: Sequence[object] = (), shocks: Sequence[Shock] = (),
+             history_growth: np.ndarray | None = None) -> SimulationResult:
+    """Simulate ``paths`` futures of the fitted model with the scenario's overlays.
+
+    Parameters
+    ----------
+    fitted : Fitted
+        A fitted model.
+    years : ndarray
+        The years to simulate, consecutive, starting the year after the last observation.
+    target : float
+        Target level in US dollars; counts of paths at or above it are kept per year.
+    paths, seed : int
+        Number of paths, and the seed every random stream derives from.
+    growth, shocks : sequence
+        The scenario's growth assumptions and shocks, applied in order.
+    history_growth : ndarray, optional
+        One-year historical log growth, for ``dist: historical``.
+    """
+    h = len(years)
+    log_target = np.log(target)
+    keep = min(paths, max(100_000, KEEP_CELLS // h))
+    sample = np.empty((keep, h))
+    above = np.zeros(h, dtype=np.int64)
+    reached = np.zeros(h, dtype=np.int64)
+    mean_growth = fitted.mean_growth(h)
+    overlays = bool(growth) or bool(shocks)
+    for c, start in enumerate(range(0, paths, CHUNK)):
+        n = min(CHUNK, paths - start)
+        levels = fitted.simulate(h, n, stream(seed, c, 0))
+        if overlays:
+            inc = np.diff(levels, axis=1, prepend=fitted.last_log)
+            apply_growth(inc, years, growth, mean_growth, history_growth
+                         if history_growth is not None else np.empty(0),
+                         [stream(seed, c, 1, i) for i in range(len(growth))])
+            apply_shocks(inc, years, shocks, [stream(seed, c, 2, i) for i in range(len(shocks))])
+            levels = np.cumsum(inc, axis=1, out=inc)
+            levels += fitted.last_log
+        hit = levels >= log_target
+        above += hit.sum(axis=0)
+        reached += np.logical_or.accumulate(hit, axis=1).sum(axis=0)
+        if start < keep:
+            m = min(n, keep - start)
+            sample[start:start + m] = levels[:m]
+    return SimulationResult(years=np.asarray(years, dtype=np.int64), sample=sample, above=above,
+                            reached=reached, paths=paths, seed=seed)

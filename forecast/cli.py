@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from forecast.errors import ForecastError, ScenarioError
+from forecast.errors import DataError, ForecastError, Problem, ScenarioError
 from forecast.scenario import MAX_PATHS
 
 app = typer.Typer(
@@ -46,7 +46,13 @@ def _prepare(path: Path):  # type: ignore[no-untyped-def]
         data_sha = files.sha256_file(data_path)
         sc = sc.model_copy(update={"data": sc.data.model_copy(
             update={"file": files.display_path(data_path)})})
-    series = pipeline.series_for(sc, data, sf.where)
+    try:
+        series = pipeline.series_for(sc, data, sf.where)
+    except DataError as e:
+        # select() names the data file; the problem is what this scenario asks of it
+        raise ScenarioError(sf.where, problems=[
+            Problem(sf.where, f"data.{p.key}" if p.key else "data", f"{p.message} (in {p.where})")
+            for p in e.problems]) from None
     pipeline._check_years(sc, series, sf.where)
     return sf, sc, data, data_sha
 

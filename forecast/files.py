@@ -35,6 +35,8 @@ class _StrictLoader(yaml.SafeLoader):
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            if isinstance(key, int) and not isinstance(key, bool):
+                key = str(key)  # 2019 and "2019" are the same history year
             try:
                 first = seen.get(key)
             except TypeError:
@@ -195,7 +197,7 @@ def read_trade_data(path: Path) -> TradeData:
         return _TABLE_CACHE[key]
     text = read_text(path, where, DataError)
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader)]
+    header = [h.strip() for h in next(reader, [])]
     rows = []
     for i, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):

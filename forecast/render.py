@@ -8,6 +8,7 @@ from typing import Any
 
 from forecast.feasibility import QUANTILE_LEVELS
 from forecast.pipeline import RunResult, versions
+from forecast.series import Used
 
 REPORTERS = {"KGZ": "Kyrgyz", "KAZ": "Kazakh"}
 MEASURES = {"turnover": "turnover (exports + imports)", "exports": "exports", "imports": "imports"}
@@ -58,9 +59,7 @@ def summary(result: RunResult) -> str:
     lines = [f"{sc.name}" + (f" — {sc.title}" if sc.title else ""), ""]
     lines.append(f"Target         {s.measure} >= {money(t.value)} {kind} ({t.kind}), "
                  f"{basis_of(result)}")
-    last = s.used[-1]
-    how = ", ".join(sorted({fig.basis for fig in last.figures})) or "inline"
-    lines.append(f"Last observed  {f.last_year}: {money(f.last_value)} ({how})")
+    lines.append(f"Last observed  {f.last_year}: {money(f.last_value)} ({_provenance(s.used[-1])})")
     rec = f.history
     per = f"a year for {h} years" if h > 1 else "in one year"
     largest = rec.largest
@@ -91,6 +90,20 @@ def summary(result: RunResult) -> str:
     for note in result.notes:
         lines.append(f"Note           {note}")
     return "\n".join(lines) + "\n"
+
+
+def _provenance(used: Used) -> str:
+    """``national-statistics, published 2024-04-09; first-release`` for one observation."""
+    if not used.figures:
+        return "inline history"
+    parts = []
+    for basis in sorted({f.basis for f in used.figures}):
+        dates = sorted({f.published_text for f in used.figures
+                        if f.basis == basis and f.published_text})
+        when = f", published {', '.join(dates)}" if dates else ", publication date assumed"
+        parts.append(basis + when)
+    flags = sorted({fl for f in used.figures for fl in f.flags})
+    return "; ".join(parts) + (f"; flagged {', '.join(flags)}" if flags else "")
 
 
 def _bn(v: float) -> str:
@@ -150,7 +163,7 @@ def _data_dict(result: RunResult) -> dict[str, Any]:
         figures.append({
             "period": str(u.period), "value": u.value,
             "components": [{"flow": x.flow, "value": x.value, "basis": x.basis,
-                            "published": x.published.isoformat() if x.published else None,
+                            "published": x.published_text or None,
                             "publication_date_assumed": x.published is None,
                             "flags": list(x.flags), "source": x.source, "row": x.row}
                            for x in u.figures],

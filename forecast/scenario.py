@@ -71,6 +71,9 @@ def _year_range(v: Any) -> tuple[int, int]:
         raise ValueError(f"expected a year like 2025 or a range like '2025..2030' (got {v!r})")
     if isinstance(v, int):
         first = last = v
+    elif isinstance(v, (list, tuple)) and len(v) == 2 and all(
+            isinstance(x, int) and not isinstance(x, bool) for x in v):
+        first, last = v
     elif isinstance(v, str) and re.fullmatch(r"\s*\d{4}\s*(\.\.\s*\d{4}\s*)?", v):
         a, _, b = v.partition("..")
         first, last = int(a), int(b or a)
@@ -143,6 +146,8 @@ def _tag(v: Any) -> str:
     if isinstance(v, dict):
         d = v.get("dist")
         return str(d) if d is not None else "adjust"
+    if isinstance(v, BaseModel):  # when serialising a parsed scenario
+        return str(getattr(v, "dist", "adjust"))
     return "number" if isinstance(v, (int, float)) and not isinstance(v, bool) else "other"
 
 

@@ -136,6 +136,7 @@ class Figure:
     source: str
     flags: tuple[str, ...] = ()
     note: str = ""
+    published_text: str = ""  # as written in the file (a month stays a month)
 
     def public_from(self, lag_months: int) -> dt.date:
         """Publication date, or period end + lag where it is not known."""
@@ -230,7 +231,7 @@ def parse_table(rows: Sequence[Mapping[str, str]], file: str, *,
             period=period, value=value, basis=cells["basis"], published=published,
             source=cells["source"],
             flags=tuple(f for f in cells["flags"].split(";") if f.strip()),
-            note=cells["note"],
+            note=cells["note"], published_text=cells["published"],
         )
         key = (fig.reporter, fig.partner, fig.flow, fig.period, fig.basis, fig.published)
         if key in seen:
@@ -386,6 +387,12 @@ def _selection_notes(annual: list[Used], ytd: list[Used]) -> list[str]:
     if len(spans) > 1:
         parts = [f"{b} {years_text(sorted(set(ys)))}" for b, ys in spans.items()]
         notes.append("bases mixed: " + "; ".join(parts))
+        for a, b in zip(annual[:-1], annual[1:]):
+            ba, bb = {f.basis for f in a.figures}, {f.basis for f in b.figures}
+            if ba != bb:
+                notes.append(f"basis changes between {a.period} and {b.period} "
+                             f"({'+'.join(sorted(ba))} to {'+'.join(sorted(bb))}): growth "
+                             "across it mixes two sources")
     for u in annual:
         flags = sorted({fl for f in u.figures for fl in f.flags})
         if flags:

@@ -1,0 +1,94 @@
+"""The README stays true to the code; every shipped scenario validates and runs."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from forecast.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def block_after(marker: str) -> str:
+    m = re.search(rf"<!-- {marker} -->\s*```bash\n(.*?)```", README, re.S)
+    assert m, f"README has no code block after <!-- {marker} -->"
+    return m.group(1).strip()
+
+
+def readme_tradecast_lines() -> list[str]:
+    lines = []
+    for block in re.findall(r"```bash\n(.*?)```", README, re.S):
+        for line in block.splitlines():
+            for part in line.split("&&"):
+                part = part.strip()
+                if part.startswith("tradecast "):
+                    lines.append(part)
+    return lines
+
+
+def test_quick_start_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
+    run_cmd, test_cmd = block_after("run-command"), block_after("test-command")
+    assert len(run_cmd.splitlines()) == 1 and len(test_cmd.splitlines()) == 1
+    assert "pip install ." in run_cmd and "tradecast run scenarios/kz-kg-2024-target.yaml" in run_cmd
+    assert "pip install '.[test]'" in test_cmd and test_cmd.endswith("pytest")
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "<!-- test-command -->" in ci  # .ci/run extracts and runs that very block
+
+
+def test_every_readme_command_exists_and_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    lines = readme_tradecast_lines()
+    assert len(lines) >= 5
+    commands = {c.name or c.callback.__name__ for c in app.registered_commands}
+    runner = CliRunner()
+    for line in lines:
+        args = shlex.split(line.split(">")[0])[1:]
+        assert args[0] in commands, f"README names an unknown command: {line}"
+        args = [a for a in args if "*" not in a] + (
+            [str(p.relative_to(ROOT)) for p in SCENARIOS] if any("*" in a for a in args) else [])
+        if "--out" in args:
+            args[args.index("--out") + 1] = str(tmp_path / "reports")
+        if args[0] == "run":
+            if "--paths" in args:
+                args[args.index("--paths") + 1] = "2000"
+            else:
+                args += ["--paths", "2000"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, f"{line}: {result.output}"
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_every_shipped_scenario_validates_and_runs(path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    runner = CliRunner()
+    assert runner.invoke(app, ["validate", str(path)]).exit_code == 0
+    result = runner.invoke(app, ["run", str(path), "--paths", "5000", "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"probability_se"' in result.stdout
+
+
+def test_fragments_are_not_runnable_alone():
+    for path in (ROOT / "scenarios" / "fragments").glob("*.yaml"):
+        assert CliRunner().invoke(app, ["validate", str(path)]).exit_code == 1
+
+
+def test_default_scenario_answers_the_april_2024_question(monkeypatch):
+    import json
+
+    monkeypatch.chdir(ROOT)
+    out = CliRunner().invoke(app, ["run", "scenarios/kz-kg-2024-target.yaml", "--json"]).stdout
+    d = json.loads(out)
+    assert d["last_observed"] == {"year": 2023, "value": 455702000.0 + 862182000.0}
+    assert d["data"]["as_of"] == "2024-04-09" and d["data"]["reporter"] == "KGZ"
+    assert d["required_growth"] == pytest.approx(2e9 / 1317884000 - 1)
+    # The Monte Carlo answer agrees with the model's closed form within 4 standard errors.
+    assert abs(d["probability"] - d["probability_closed_form"]) < 4 * d["probability_se"]
+    for year in d["quantiles"].values():
+        assert year["0.05"] < year["0.5"] < year["0.95"]

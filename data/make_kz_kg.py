@@ -361,7 +361,7 @@ def main():
             + statement_rows(args.shared / STATEMENTS)
         check(rows)
     except (DataError, OSError) as exc:
-        raise SystemExit(f"make_kz_kg.py: error: {exc}")
+        raise SystemExit(f"make_kz_kg.py: error: {exc}") from None
 
     rows.sort(key=lambda r: (r["reporter"], r["flow"], r["period"], r["basis"],
                              r["published"]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,6 +22,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click output: a usage error is one "Error: ..." line
 )
 
 Files = Annotated[list[Path], typer.Argument(help="Scenario files (YAML).", show_default=False)]
@@ -38,7 +39,11 @@ def _prepare(path: Path):  # type: ignore[no-untyped-def]
     from forecast import files, pipeline, scenario
 
     sf = files.load_scenario_tree(path)
-    sc = scenario.parse(sf.tree, sf.where)
+    try:
+        sc = scenario.parse(sf.tree, sf.where)
+    except ScenarioError as e:  # name the file in the extends chain that sets the key
+        raise ScenarioError(sf.where, problems=[
+            Problem(sf.origin(p.key), p.key, p.message) for p in e.problems]) from None
     data, data_sha = None, ""
     if sc.data is not None:
         data_path = files.resolve_data_file(sc.data.file, sf.where)
@@ -60,14 +65,14 @@ def _prepare(path: Path):  # type: ignore[no-untyped-def]
 @app.command()
 def run(
     scenarios: Files,
-    paths: Annotated[Optional[int], typer.Option(
+    paths: Annotated[int | None, typer.Option(
         "--paths", min=1, max=MAX_PATHS,
         help=f"Number of simulated paths (1 to {MAX_PATHS:,}; default: the scenario's).")] = None,
-    seed: Annotated[Optional[int], typer.Option(
-        "--seed", min=0, help="Random seed (default: the scenario's).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, max=2**63 - 1, help="Random seed (default: the scenario's).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON "
                                           "(one object, or a list for several files).")] = False,
-    out: Annotated[Optional[Path], typer.Option(
+    out: Annotated[Path | None, typer.Option(
         "--out", help="Folder to write <name>.json and <name>.md into.")] = None,
 ) -> None:
     """Simulate scenarios and print the feasibility summary."""

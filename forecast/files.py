@@ -11,15 +11,15 @@ import io
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
 from forecast.errors import DataError, ScenarioError
 from forecast.series import TradeData, parse_table
-
 
 # --- YAML -------------------------------------------------------------------------------
 
@@ -120,7 +120,10 @@ def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _load_tree(path: Path, where: str, chain: tuple[Path, ...]) -> tuple[dict[str, Any], tuple[Path, ...]]:
+Layers = tuple[tuple[str, Path, dict[str, Any]], ...]
+
+
+def _load_tree(path: Path, where: str, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Layers]:
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(display_path(p) for p in (*chain, resolved))
@@ -139,38 +142,60 @@ def _load_tree(path: Path, where: str, chain: tuple[Path, ...]) -> tuple[dict[st
             raw = {**raw, "data": {**data, "file": str(beside.resolve())}}
     parent = raw.get("extends")
     if parent is None:
-        return raw, (*chain, resolved)
+        return raw, ((where, path, raw),)
     if not isinstance(parent, str) or not parent.strip():
         raise ScenarioError(where, "extends", f"expected a file name (got {parent!r})")
     parent_path = path.parent / parent
     if not parent_path.exists():
         raise ScenarioError(where, "extends", f"file not found: {parent!r} (looked in "
                             f"{display_path(path.parent) or '.'})")
-    base, full_chain = _load_tree(parent_path, display_path(parent_path), (*chain, resolved))
+    base, layers = _load_tree(parent_path, display_path(parent_path), (*chain, resolved))
     merged = _merge(base, {k: v for k, v in raw.items() if k != "extends"})
     merged.pop("extends", None)
-    return merged, full_chain
+    return merged, (*layers, (where, path, raw))
 
 
 @dataclass(frozen=True)
 class ScenarioFile:
-    """A scenario file read from disk, ``extends`` resolved."""
+    """A scenario file read from disk, ``extends`` resolved.
+
+    ``layers`` holds each file's own mapping, from the furthest base to this file.
+    """
 
     where: str
     tree: dict[str, Any]
-    chain: tuple[str, ...]
+    layers: Layers
     sha256: str
+
+    def origin(self, key: str) -> str:
+        """The file that sets ``key`` (a key path such as ``growth[0].sd``): the nearest
+        file in the ``extends`` chain that has it, else this file."""
+        tokens = [t for t in re.split(r"[.\[\]]", key.split(" ")[0]) if t]
+        for where, _, raw in reversed(self.layers):
+            node: Any = raw
+            for t in tokens:
+                if isinstance(node, dict):
+                    match = [k for k in node if str(k) == t]
+                    if not match:
+                        node = None
+                        break
+                    node = node[match[0]]
+                else:
+                    break  # lists and values are replaced whole by the layer that sets them
+            if node is not None and tokens:
+                return where
+        return self.where
 
 
 def load_scenario_tree(path: str | Path) -> ScenarioFile:
     """Read a scenario file and everything it extends into one mapping."""
     p = Path(path)
     where = str(path)
-    tree, chain = _load_tree(p, where, ())
+    tree, layers = _load_tree(p, where, ())
     digest = hashlib.sha256()
-    for c in chain:
-        digest.update(c.read_bytes())
-    return ScenarioFile(where, tree, tuple(display_path(c) for c in chain), digest.hexdigest())
+    for _, file, _ in layers:
+        digest.update(file.read_bytes())
+    return ScenarioFile(where, tree, layers, digest.hexdigest())
 
 
 def resolve_data_file(name: str, where: str) -> Path:
@@ -198,15 +223,17 @@ def read_trade_data(path: Path) -> TradeData:
     text = read_text(path, where, DataError)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
-    rows = []
-    for i, cells in enumerate(reader, start=2):
+    rows, numbers = [], []
+    for cells in reader:
+        i = reader.line_num  # the file's line, so blank lines keep the numbering true
         if not any(c.strip() for c in cells):
             continue
+        numbers.append(i)
         if len(cells) != len(header):
             raise DataError(where, f"row {i}", f"expected {len(header)} fields as in the header "
                             f"(got {len(cells)})")
         rows.append(dict(zip(header, cells)))
-    data = parse_table(rows, where, header=header)
+    data = parse_table(rows, where, header=header, row_numbers=numbers)
     _TABLE_CACHE[key] = data
     return data
 

@@ -7,7 +7,7 @@ the scenario's order, and sums back to levels.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

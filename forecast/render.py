@@ -121,7 +121,7 @@ def _data_line(result: RunResult) -> str:
 
 def as_dict(result: RunResult) -> dict[str, Any]:
     """The JSON result of ``tradecast run`` (keys listed in DESIGN.md, section 2)."""
-    sc, f, s, m = result.scenario, result.feasibility, result.series, result.model
+    sc, f, m = result.scenario, result.feasibility, result.model
     df, _, _ = m.predictive(1)
     out: dict[str, Any] = {
         "scenario": {"name": sc.name, "title": sc.title, "file": result.where,

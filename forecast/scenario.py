@@ -130,7 +130,7 @@ class Uniform(Strict):
     high: Rate
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Uniform":
+    def _ordered(self) -> Uniform:
         if self.low > self.high:
             raise ValueError(f"low must be <= high (got low={self.low}, high={self.high})")
         return self
@@ -297,7 +297,7 @@ class Scenario(Strict):
     simulation: Simulation = Simulation()
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Scenario":
+    def _consistent(self) -> Scenario:
         if (self.data is None) == (self.history is None):
             raise ValueError("give exactly one of 'data' (a data file) or 'history' (inline figures)")
         if self.history is not None:

@@ -25,8 +25,9 @@ import calendar
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 
@@ -162,10 +163,12 @@ def _known_iso3(code: str) -> bool:
 
 
 def parse_table(rows: Sequence[Mapping[str, str]], file: str, *,
-                header: Sequence[str], today: dt.date | None = None) -> TradeData:
+                header: Sequence[str], today: dt.date | None = None,
+                row_numbers: Sequence[int] | None = None) -> TradeData:
     """Check every row of a long table and return its figures.
 
-    Rows are numbered as in the file (the header is row 1). Rejected: unknown
+    Rows are numbered as in the file: the header is row 1, and ``row_numbers`` gives
+    each row's line where it is not simply the next one (blank lines skipped). Rejected: unknown
     reporter, partner (ISO 3166 alpha-3), flow or basis; an unparsable period or
     publication date; a negative, empty or non-numeric value; a publication date
     after ``today``; two different values for the same reporter, partner, flow,
@@ -185,7 +188,8 @@ def parse_table(rows: Sequence[Mapping[str, str]], file: str, *,
     figures: list[Figure] = []
     seen: dict[tuple, Figure] = {}
     iso_ok: dict[str, bool] = {}
-    for i, raw in enumerate(rows, start=2):
+    numbers = row_numbers if row_numbers is not None else range(2, len(rows) + 2)
+    for i, raw in zip(numbers, rows, strict=True):
         where = f"row {i}"
         bad = len(problems)
         cells = {k: (raw.get(k) or "").strip() for k in (*COLUMNS, *OPTIONAL_COLUMNS)}
@@ -396,7 +400,9 @@ def _selection_notes(annual: list[Used], ytd: list[Used]) -> list[str]:
     for u in annual:
         flags = sorted({fl for f in u.figures for fl in f.flags})
         if flags:
-            notes.append(f"{u.period}: figure flagged {', '.join(flags)}")
+            extra = (" (export and import swapped between sources; their sum is unaffected)"
+                     if flags == ["swapped"] and len(u.figures) == 2 else "")
+            notes.append(f"{u.period}: figure flagged {', '.join(flags)}{extra}")
         if u.figures[0].flow == "turnover":
             notes.append(f"{u.period}: only a published turnover total is available")
     return notes

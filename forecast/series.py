@@ -22,6 +22,7 @@ Selection rules (also in data/README.md)
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -372,6 +373,8 @@ def select(data: TradeData, reporter: str, measure: Measure = "turnover", *,
     last = annual[-1].period.year
     ytd = [u for u in ytd if u.period.year > last]
     notes = _selection_notes(annual, ytd)
+    if as_of is not None:
+        notes += _superseded_notes(annual, unavailable, as_of, lag_months)
     lag_applied = sum(1 for u in (*annual, *ytd) for f in u.figures if f.published is None)
     return TradeSeries(
         years=np.array([u.period.year for u in annual]),
@@ -405,6 +408,31 @@ def _selection_notes(annual: list[Used], ytd: list[Used]) -> list[str]:
             notes.append(f"{u.period}: figure flagged {', '.join(flags)}{extra}")
         if u.figures[0].flow == "turnover":
             notes.append(f"{u.period}: only a published turnover total is available")
+    return notes
+
+
+def _superseded_notes(annual: list[Used], unavailable: Sequence[Figure], as_of: dt.date,
+                      lag_months: int) -> list[str]:
+    """Figures a run could not use because they became public after ``as_of`` (and that
+    differ by more than rounding from what it used)."""
+    def when(f: Figure) -> str:
+        return (f"published {f.published_text}" if f.published_text
+                else f"assumed public {f.public_from(lag_months).isoformat()}")
+
+    notes = []
+    for u in annual:
+        for fig in u.figures:
+            later = [f for f in unavailable if f.period == u.period]
+            same = [f for f in later if f.flow == fig.flow]
+            parts = {f.flow: f for f in later if f.flow in ("export", "import")}
+            if fig.flow == "turnover" and len(parts) == 2:
+                total = parts["export"].value + parts["import"].value
+                same.append(dataclasses.replace(parts["export"], flow="turnover", value=total))
+            for f in same:
+                if abs(f.value - fig.value) > 5e-4 * fig.value:
+                    notes.append(f"{u.period} {fig.flow}: used {fig.value / 1e6:,.1f}m "
+                                 f"({fig.basis}); {f.value / 1e6:,.1f}m ({f.basis}, {when(f)}) "
+                                 f"was not yet public on {as_of.isoformat()}")
     return notes
 
 

@@ -90,5 +90,7 @@ def test_default_scenario_answers_the_april_2024_question(monkeypatch):
     assert d["required_growth"] == pytest.approx(2e9 / 1317884000 - 1)
     # The Monte Carlo answer agrees with the model's closed form within 4 standard errors.
     assert abs(d["probability"] - d["probability_closed_form"]) < 4 * d["probability_se"]
+    # The run says which figure it used and which later revision it could not see.
+    assert any("449.0m" in n and "not yet public on 2024-04-09" in n for n in d["notes"])
     for year in d["quantiles"].values():
         assert year["0.05"] < year["0.5"] < year["0.95"]

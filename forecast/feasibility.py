@@ -84,7 +84,8 @@ def assess(sim: SimulationResult, target: Target, last_year: int, last_value: fl
     idx = int(np.flatnonzero(sim.years == target.year)[0])
     counts = sim.reached if target.kind == "by" else sim.above
     p = float(counts[idx] / sim.paths)
-    q = np.exp(np.quantile(sim.sample, QUANTILE_LEVELS, axis=0))
+    with np.errstate(over="ignore", under="ignore"):  # the pipeline rejects non-finite results
+        q = np.exp(np.quantile(sim.sample, QUANTILE_LEVELS, axis=0))
     quantiles = {int(y): {lvl: float(q[i, j]) for i, lvl in enumerate(QUANTILE_LEVELS)}
                  for j, y in enumerate(sim.years)}
     g = required_growth(target.value, last_value, target.year - last_year)

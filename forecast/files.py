@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from forecast.errors import DataError, ScenarioError
+from forecast.errors import DataError, ForecastError, ScenarioError
 from forecast.series import TradeData, parse_table
 
 # --- YAML -------------------------------------------------------------------------------
@@ -51,8 +51,11 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+# Dates stay text (pydantic parses them where a date belongs, with a clear message for
+# 2024-02-30); a title like 2024-04-09 stays a title.
 _StrictLoader.yaml_implicit_resolvers = {
-    k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
@@ -251,7 +254,13 @@ def write_files(folder: Path, files: Mapping[str, bytes | str]) -> list[Path]:
     then renamed over its final name; if anything fails before the renames, the
     temporaries are removed and no file is changed.
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ForecastError(str(folder), "", f"cannot create the output folder "
+                            f"({e.strerror})") from None
+    umask = os.umask(0)
+    os.umask(umask)
     temps: list[tuple[str, Path]] = []
     try:
         for name, content in files.items():
@@ -262,9 +271,12 @@ def write_files(folder: Path, files: Mapping[str, bytes | str]) -> list[Path]:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-    except BaseException:
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual mode
+    except BaseException as e:
         for _, tmp in temps:
             tmp.unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise ForecastError(str(folder), "", f"cannot write there ({e.strerror})") from None
         raise
     out = []
     for name, tmp in temps:

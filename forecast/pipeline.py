@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecast.errors import ScenarioError
+from forecast.errors import ModelError, ScenarioError
 from forecast.feasibility import Feasibility, assess
 from forecast.models import RandomWalkDrift, fit, log_growth
 from forecast.scenario import MAX_HORIZON, GrowthHistorical, Scenario
@@ -38,7 +38,8 @@ def series_for(scenario: Scenario, data: TradeData | None, where: str) -> TradeS
     assert scenario.data is not None and data is not None
     spec = scenario.data
     series = select(data, spec.reporter, spec.measure, partner=spec.partner, as_of=spec.as_of,
-                    lag_months=spec.publication_lag_months, start=spec.start)
+                    lag_months=spec.publication_lag_months, start=spec.start,
+                    exclude_flags=spec.exclude_flags)
     if len(series.years) < 3:
         raise ScenarioError(where, "data", f"at least 3 annual observations needed; "
                             f"{spec.reporter} {spec.measure} has {len(series.years)}"
@@ -93,6 +94,9 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
                    growth=scenario.growth, shocks=scenario.shocks, history_growth=one_year)
     feas = assess(sim, scenario.target, series.last_year, series.last_value, series.years,
                   series.values)
+    if not all(np.isfinite(v) and v > 0 for q in feas.quantiles.values() for v in q.values()):
+        raise ModelError(where, "model", f"{model.name} forecasts overflow or vanish (growth in "
+                         "this history is too extreme for it); check the history's values")
     overlaid = bool(scenario.growth) or bool(scenario.shocks)
     closed = None
     if scenario.target.kind == "level" and not overlaid:
@@ -120,10 +124,16 @@ def _notes(scenario: Scenario, series: TradeSeries) -> list[str]:
     if scenario.model.name == "auto":
         notes.append("model 'auto' is the random walk with drift until backtested alternatives "
                      "are added")
-    for i, g in enumerate(scenario.growth):
-        if g.years[0] > scenario.target.year:
-            notes.append(f"growth[{i}] ({g.years[0]}..{g.years[1]}) lies after the target year "
-                         f"and has no effect")
+    for kind, entries in (("growth", scenario.growth), ("shocks", scenario.shocks)):
+        for i, g in enumerate(entries):
+            if g.years is not None and g.years[0] > scenario.target.year:
+                notes.append(f"{kind}[{i}] ({g.years[0]}..{g.years[1]}) lies after the target "
+                             "year and has no effect")
+    t = scenario.target
+    met = [int(y) for y, v in zip(series.years, series.values) if v >= t.value]
+    if met:
+        notes.append(f"observed values already reach the target value in {years_text(met)}"
+                     + ("; a `by` target counts only simulated years" if t.kind == "by" else ""))
     return notes
 
 

@@ -36,7 +36,7 @@ def probability_text(p: float, se: float, paths: int) -> str:
     if p == 0.0 or p == 1.0:
         bound = 3.0 / paths  # rule of three: one-sided 95% bound
         word = "no" if p == 0.0 else "every"
-        lim = f"below {bound:.2g}" if p == 0.0 else f"above {1 - bound:.6g}"
+        lim = f"below {bound:.2%}" if p == 0.0 else f"above {1 - bound:.4%}"
         return f"{p:.0%} ({word} path of {paths:,}; true value {lim} at 95% confidence)"
     d = percent_digits(se)
     return f"{p * 100:.{d}f}% ± {se * 100:.{d}f} pp"

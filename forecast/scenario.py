@@ -84,9 +84,10 @@ def _year_range(v: Any) -> tuple[int, int]:
     return (first, last)
 
 
-YearRange = Annotated[tuple[int, int], BeforeValidator(_year_range),
-                      Field(json_schema_extra={"type": ["integer", "string"],
-                                               "examples": [2025, "2025..2030"]})]
+YearRange = Annotated[tuple[int, int], BeforeValidator(_year_range), WithJsonSchema({
+    "anyOf": [{"type": "integer"}, {"type": "string", "pattern": r"^\s*\d{4}\s*(\.\.\s*\d{4}\s*)?$"},
+              {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2}],
+    "examples": [2025, "2025..2030"]})]
 
 
 # --- distributions (of annual log growth, or of a shock's log impact) ---------------------
@@ -243,6 +244,9 @@ class DataSpec(Strict):
     as_of: dt.date | None = Field(default=None, description="figures published after it are not used")
     start: int | None = Field(default=None, ge=1900, le=2200, description="first year used")
     publication_lag_months: int = Field(default=12, ge=0, le=120)
+    exclude_flags: tuple[str, ...] = Field(
+        default=("lower-bound", "basis-unclear"),
+        description="figures carrying any of these flags are not used")
 
 
 class ModelSpec(Strict):
@@ -272,7 +276,8 @@ def _history_key(v: Any) -> Period:
     return p
 
 
-HistoryKey = Annotated[Period, BeforeValidator(_history_key)]
+HistoryKey = Annotated[Period, BeforeValidator(_history_key), WithJsonSchema(
+    {"type": "string", "pattern": r"^\d{4}(-01\.\.\d{4}-\d{2})?$"})]
 
 
 class Scenario(Strict):
@@ -406,4 +411,10 @@ def json_schema() -> dict[str, Any]:
     schema = Scenario.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "tradecast scenario"
+    # A file that extends another may leave out anything its base gives: editors see
+    # required keys only where there is no `extends` (tradecast validate checks the rest).
+    schema["if"] = {"required": ["extends"]}
+    schema["else"] = {"required": schema.pop("required")}
+    for sub in schema.get("$defs", {}).values():
+        sub.pop("required", None) if sub.get("title") in ("DataSpec", "Target") else None
     return schema

@@ -12,8 +12,10 @@ Selection rules (also in data/README.md)
    figure is assumed public ``lag_months`` after its period ends (the
    publication-lag rule), and the run reports how often the rule was applied.
 2. For one reporter, flow and period, bases are preferred in the order
-   :data:`BASIS_ORDER`; within a basis the latest publication wins, so a
-   revision beats its first release.
+   :data:`BASIS_ORDER`; within a basis a figure flagged ``first-release`` loses
+   to any other, then the latest publication wins, so a revision beats its
+   first release. Figures with a flag in ``exclude_flags`` (by default
+   ``lower-bound`` and ``basis-unclear``) are left out, and the run says so.
 3. Turnover is export + import of the same reporter, each picked by rule 2. A
    published turnover total is used only where export or import is missing.
 4. Year-to-date totals (``YYYY-01..YYYY-MM``) are kept apart from annual figures.
@@ -311,14 +313,17 @@ class TradeSeries:
 
 
 def _pick(cands: list[Figure], lag: int) -> Figure:
-    """Best figure: preferred basis, then latest publication, then known over assumed dates."""
-    return min(cands, key=lambda f: (BASIS_ORDER.index(f.basis), -f.public_from(lag).toordinal(),
-                                     f.published is None, f.row))
+    """Best figure: preferred basis; within it, a figure flagged ``first-release`` loses to
+    any other (its revision, whose date may only be assumed); then the latest publication;
+    then a known date over an assumed one."""
+    return min(cands, key=lambda f: (BASIS_ORDER.index(f.basis), "first-release" in f.flags,
+                                     -f.public_from(lag).toordinal(), f.published is None, f.row))
 
 
 def select(data: TradeData, reporter: str, measure: Measure = "turnover", *,
            partner: str | None = None, as_of: dt.date | None = None, lag_months: int = 12,
-           start: int | None = None, end: int | None = None) -> TradeSeries:
+           start: int | None = None, end: int | None = None,
+           exclude_flags: Sequence[str] = ()) -> TradeSeries:
     """The annual series of ``measure`` on ``reporter``'s statistics, by the selection rules.
 
     Raises
@@ -340,6 +345,8 @@ def select(data: TradeData, reporter: str, measure: Measure = "turnover", *,
         raise DataError(data.file, "partner", f"{reporter} reports no figures for partner "
                         f"{partner!r} (found: {', '.join(partners)})")
     mine = [f for f in mine if f.partner == partner]
+    excluded = [f for f in mine if set(f.flags) & set(exclude_flags)]
+    mine = [f for f in mine if f not in excluded]
     public = [f for f in mine if as_of is None or f.public_from(lag_months) <= as_of]
     unavailable = tuple(f for f in mine if f not in public)
 
@@ -375,6 +382,12 @@ def select(data: TradeData, reporter: str, measure: Measure = "turnover", *,
     notes = _selection_notes(annual, ytd)
     if as_of is not None:
         notes += _superseded_notes(annual, unavailable, as_of, lag_months)
+    for f in excluded:
+        if as_of is not None and f.public_from(lag_months) > as_of:
+            continue
+        notes.append(f"{f.period} {f.flow} {f.value / 1e6:,.1f}m ({f.basis}) left out: flagged "
+                     f"{', '.join(sorted(set(f.flags) & set(exclude_flags)))} "
+                     "(data.exclude_flags)")
     lag_applied = sum(1 for u in (*annual, *ytd) for f in u.figures if f.published is None)
     return TradeSeries(
         years=np.array([u.period.year for u in annual]),

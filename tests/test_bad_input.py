@@ -360,12 +360,28 @@ def test_python_m_forecast_help() -> None:
     assert "Traceback" not in proc.stderr
 
 
-def test_schema_is_json_with_target(cli: Invoke) -> None:
+def test_schema_accepts_every_shipped_scenario_and_rejects_unknown_keys(cli: Invoke) -> None:
+    """What an editor's YAML plugin does with `tradecast schema`."""
+    import jsonschema
+
+    from forecast.files import parse_yaml
+
     result = cli("schema")
     assert result.exit_code == 0, result.stderr
     schema = json.loads(result.stdout)
-    assert "target" in schema["properties"]
-    assert "target" in schema.get("required", [])
+    validator = jsonschema.Draft202012Validator(schema)
+    # Editors read YAML 1.2 (2e9 is a number); the JSON round trip makes keys strings.
+    docs = [parse_yaml(p.read_text(), p.name) for p in (ROOT / "scenarios").glob("*.yaml")]
+    docs.append(parse_yaml(MINIMAL, "minimal"))
+    for doc in docs:
+        doc = json.loads(json.dumps(doc, default=str))
+        errors = [e.message for e in validator.iter_errors(doc)]
+        assert not errors, (doc.get("name"), errors)
+    bad = json.loads(json.dumps(parse_yaml(MINIMAL, "minimal")))
+    bad["targett"] = 1
+    assert list(validator.iter_errors(bad))
+    del bad["targett"], bad["target"]
+    assert list(validator.iter_errors(bad))  # no extends: target is required
 
 
 def test_out_writes_json_and_markdown(cli: Invoke, tmp_path: Path, out_dir: Path) -> None:
@@ -390,3 +406,29 @@ def test_out_is_an_existing_file(cli: Invoke, tmp_path: Path) -> None:
     assert_problems(result, "report", [("", "folder")])
     assert target.read_text() == "keep me\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report", "s.yaml"]
+
+
+def test_impossible_calendar_date_is_one_line(cli: Invoke, tmp_path: Path) -> None:
+    write(tmp_path, "bad.yaml", scenario(extra="description: 2024-13-45\n")
+          .replace(HISTORY, f"data: {{file: {DATA_FILE}, reporter: KGZ, as_of: 2024-02-30}}\n"))
+    lines = assert_clean_failure(cli("validate", "bad.yaml"), 1)
+    assert lines == ["bad.yaml: data.as_of: input should be a valid date or datetime, day value "
+                     "is outside expected range (got '2024-02-30')"]
+
+
+def test_out_folder_that_cannot_be_created(cli: Invoke, tmp_path: Path) -> None:
+    write(tmp_path, "ok.yaml", MINIMAL)
+    write(tmp_path, "afile", "x")
+    lines = assert_clean_failure(cli("run", "ok.yaml", "--paths", "100", "--out", "afile/sub"), 1)
+    assert len(lines) == 1 and lines[0].startswith("afile/sub: cannot create the output folder")
+
+
+def test_out_files_have_the_usual_permissions(cli: Invoke, tmp_path: Path) -> None:
+    import os
+
+    write(tmp_path, "ok.yaml", MINIMAL)
+    assert cli("run", "ok.yaml", "--paths", "100", "--out", "o").exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    for p in (tmp_path / "o").iterdir():
+        assert p.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -166,3 +166,26 @@ def test_kgz_years_1994_to_2023(shipped: TradeData) -> None:
 def test_kaz_latest(shipped: TradeData) -> None:
     s = select(shipped, "KAZ", "turnover")
     assert s.last_year >= 2024
+
+
+def test_a_revision_beats_its_first_release_whatever_the_lag() -> None:
+    """The undated revised table value must not lose to the dated first release because the
+    lag rule happened to give it an earlier assumed date."""
+    from forecast.files import read_trade_data
+    from forecast.series import select
+
+    data = read_trade_data(DATA_FILE)
+    for lag in (0, 2, 3, 12):
+        s = select(data, "KGZ", "exports", lag_months=lag)
+        assert s.values[list(s.years).index(2023)] == 449009325
+
+
+def test_lower_bound_and_unclear_figures_are_left_out_by_default_and_said() -> None:
+    from forecast.files import read_trade_data
+    from forecast.series import select
+
+    data = read_trade_data(DATA_FILE)
+    s = select(data, "KGZ", "turnover", exclude_flags=("lower-bound", "basis-unclear"))
+    assert s.last_year == 2024
+    assert any("2025 turnover" in n and "left out" in n for n in s.notes)
+    assert select(data, "KGZ", "turnover").last_year == 2025

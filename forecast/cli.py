@@ -35,7 +35,7 @@ def _fail(error: ForecastError) -> None:
 
 
 def _prepare(path: Path):  # type: ignore[no-untyped-def]
-    """Read, validate and load the data of one scenario file (no simulation)."""
+    """Read and validate one scenario file and select its series (no simulation)."""
     from forecast import files, pipeline, scenario
 
     sf = files.load_scenario_tree(path)
@@ -58,8 +58,8 @@ def _prepare(path: Path):  # type: ignore[no-untyped-def]
         raise ScenarioError(sf.where, problems=[
             Problem(sf.where, f"data.{p.key}" if p.key else "data", f"{p.message} (in {p.where})")
             for p in e.problems]) from None
-    pipeline._check_years(sc, series, sf.where)
-    return sf, sc, data, data_sha
+    pipeline.check_years(sc, series, sf.where)
+    return sf, sc, series, data_sha
 
 
 @app.command()
@@ -81,9 +81,10 @@ def run(
     try:
         results = []
         for path in scenarios:
-            sf, sc, data, data_sha = _prepare(path)
-            results.append(pipeline.run(sc, data, where=sf.where, paths=paths, seed=seed,
-                                        scenario_sha256=sf.sha256, data_sha256=data_sha))
+            sf, sc, series, data_sha = _prepare(path)
+            results.append(pipeline.run(sc, where=sf.where, paths=paths, seed=seed,
+                                        scenario_sha256=sf.sha256, data_sha256=data_sha,
+                                        series=series))
         names = [r.scenario.name for r in results]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if out is not None and dupes:

@@ -47,7 +47,7 @@ def series_for(scenario: Scenario, data: TradeData | None, where: str) -> TradeS
     return series
 
 
-def _check_years(scenario: Scenario, series: TradeSeries, where: str) -> None:
+def check_years(scenario: Scenario, series: TradeSeries, where: str) -> None:
     last, year = series.last_year, scenario.target.year
     if year <= last:
         raise ScenarioError(where, "target.year", f"must be after the last observed year {last} "
@@ -65,7 +65,7 @@ def _check_years(scenario: Scenario, series: TradeSeries, where: str) -> None:
 
 def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<scenario>",
         paths: int | None = None, seed: int | None = None, scenario_sha256: str = "",
-        data_sha256: str = "") -> RunResult:
+        data_sha256: str = "", series: TradeSeries | None = None) -> RunResult:
     """Fit, simulate and assess one scenario.
 
     Parameters
@@ -78,9 +78,11 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         How to name the scenario in errors.
     paths, seed : int, optional
         Override the scenario's simulation settings.
+    series : TradeSeries, optional
+        The series :func:`series_for` already selected, to avoid selecting it twice.
     """
-    series = series_for(scenario, data, where)
-    _check_years(scenario, series, where)
+    series = series if series is not None else series_for(scenario, data, where)
+    check_years(scenario, series, where)
     model = fit(series, scenario.model)
     years = np.arange(series.last_year + 1, scenario.target.year + 1)
     d, k = log_growth(series)

@@ -121,7 +121,7 @@ class RandomWalkDrift:
     def describe(self) -> str:
         unc = "with parameter uncertainty (Student-t predictive, " \
               f"{self.df} df)" if self.parameter_uncertainty else "plug-in (normal predictive)"
-        return (f"random walk with drift on log {'' if True else ''}levels, {unc}; drift "
+        return (f"random walk with drift on log levels, {unc}; drift "
                 f"{np.expm1(self.drift):+.1%}/yr, volatility {self.sigma:.3f} (log), "
                 f"{self.n} growth intervals over {self.span} years")
 

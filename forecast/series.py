@@ -265,7 +265,6 @@ class Used:
     period: Period
     value: float
     figures: tuple[Figure, ...]
-    assumed_date: bool  # True if any figure's publication date came from the lag rule
 
 
 @dataclass(frozen=True, eq=False)
@@ -366,8 +365,7 @@ def select(data: TradeData, reporter: str, measure: Measure = "turnover", *,
             chosen = (_pick(by_key[(p, "turnover")], lag_months),)
         else:
             continue
-        used = Used(p, float(sum(f.value for f in chosen)), chosen,
-                    any(f.published is None for f in chosen))
+        used = Used(p, float(sum(f.value for f in chosen)), chosen)
         (annual if p.kind == "year" else ytd).append(used)
     if start is not None:
         annual = [u for u in annual if u.period.year >= start]
@@ -463,10 +461,10 @@ def years_text(years: list[int]) -> str:
 def from_history(history: Mapping[Period, float], where: str) -> TradeSeries:
     """A series from a scenario's inline ``history`` (values in US dollars)."""
     annual = sorted((p, v) for p, v in history.items() if p.kind == "year")
-    ytd = [Used(p, v, (), False) for p, v in sorted(history.items()) if p.kind == "ytd"]
+    ytd = [Used(p, v, ()) for p, v in sorted(history.items()) if p.kind == "ytd"]
     return TradeSeries(
         years=np.array([p.year for p, _ in annual], dtype=np.int64),
         values=np.array([v for _, v in annual], dtype=float),
         reporter="", partner="", measure="turnover", file=where,
-        used=tuple(Used(p, v, (), False) for p, v in annual), ytd=tuple(ytd),
+        used=tuple(Used(p, v, ()) for p, v in annual), ytd=tuple(ytd),
     )

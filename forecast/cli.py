@@ -122,6 +122,77 @@ def validate(scenarios: Files) -> None:
 
 
 @app.command()
+def backtest(
+    scenario_file: Annotated[Path | None, typer.Argument(
+        metavar="SCENARIO", help="Scenario file: rolling origins on its own series.",
+        show_default=False)] = None,
+    panel: Annotated[Path | None, typer.Option(
+        "--panel", help="CSV of many series (columns series_id, year or t, value): hold out "
+        "the last --holdout values of each.", show_default=False)] = None,
+    holdout: Annotated[int | None, typer.Option(
+        "--holdout", min=1, max=50, help="Values held out per series (with --panel).",
+        show_default=False)] = None,
+    model: Annotated[str, typer.Option(
+        "--model", help="auto, a single model (rw-drift, ets, arima, theta, llt, bootstrap) or "
+        "'all'. Default: all for a scenario, auto for a panel.", show_default=False)] = "",
+    paths: Annotated[int, typer.Option("--paths", min=100, max=100_000,
+                                       help="Simulated paths per forecast.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Random seed.")] = 0,
+    calibration: Annotated[bool, typer.Option(
+        "--calibration/--no-calibration", help="Apply the shipped calibration.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+) -> None:
+    """Out-of-sample accuracy and calibration: rolling origins on a scenario's series, or
+    held-out years on a panel of series."""
+    from forecast import backtest as bt
+    from forecast import files, render
+    from forecast.models import MEMBERS
+
+    if (scenario_file is None) == (panel is None):
+        raise typer.BadParameter("give a scenario file or --panel FILE.csv (one of them)")
+    if panel is not None and holdout is None:
+        raise typer.BadParameter("--panel needs --holdout H (values held out per series)")
+    if panel is None and holdout is not None:
+        raise typer.BadParameter("--holdout goes with --panel")
+    choice = model or ("all" if panel is None else "auto")
+    if choice not in ("all", "auto", *MEMBERS):
+        raise typer.BadParameter(f"--model must be auto, all or one of {', '.join(MEMBERS)} "
+                                 f"(got {choice!r})")
+    models = [*MEMBERS, "auto"] if choice == "all" else [choice]
+    try:
+        if panel is not None:
+            assert holdout is not None
+            series = files.read_panel(panel)
+            tasks, short = bt.holdout_tasks(series, holdout)
+            where, context = files.display_path(panel), {"holdout": holdout}
+        else:
+            sf, sc, ts, _ = _prepare(scenario_file)  # type: ignore[arg-type]
+            horizon = sc.target.year - ts.last_year
+            tasks = list(bt.rolling_tasks(sc.name, ts.years, ts.values, horizon))
+            if not tasks:
+                raise ScenarioError(sf.where, "data", f"a backtest needs more than {bt.MIN_HISTORY} "
+                                    f"years of history (got {len(ts.years)})")
+            short = []
+            where, context = sf.where, {"series": f"{ts.reporter or 'inline'} {ts.measure}",
+                                        "horizon": horizon,
+                                        "origins": [t.origin for t in tasks]}
+    except ForecastError as e:
+        _fail(e)
+    results, seconds = bt.timed(bt.run_tasks, tasks, models, paths=paths, seed=seed,
+                                calibrate=calibration)
+    summaries = {m: bt.summarise(tasks, results, m) for m in models}
+    for s in summaries.values():
+        s["n_failed"] += len(short)
+        s["failed"] = short + s["failed"]
+    report = render.backtest_dict(where, context, summaries, models[-1] if choice == "all" else choice,
+                                  seconds, paths=paths, seed=seed, calibrated=calibration)
+    if as_json:
+        sys.stdout.write(render.to_json(report))
+    else:
+        sys.stdout.write(render.backtest_text(report))
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the scenario format (for editors' YAML plugins)."""
     from forecast import render, scenario

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from forecast.errors import DataError, ForecastError, ScenarioError
@@ -239,6 +240,57 @@ def read_trade_data(path: Path) -> TradeData:
     data = parse_table(rows, where, header=header, row_numbers=numbers)
     _TABLE_CACHE[key] = data
     return data
+
+
+def read_panel(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Read a panel of annual series for backtests: columns ``series_id``, ``year`` (or
+    ``t``) and ``value``; other columns are ignored.
+
+    Returns series id -> (years, values), sorted by year, in order of first appearance.
+    Values must be numbers > 0 (the models work on logs); a repeated (series, year),
+    a missing column or a malformed cell is a :class:`DataError` naming the row.
+    """
+    where = display_path(path)
+    text = read_text(path, where, DataError)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader, [])]
+    time_col = "year" if "year" in header else "t"
+    missing = [c for c in ("series_id", time_col, "value") if c not in header]
+    if missing:
+        raise DataError(where, "header", f"expected columns series_id, year (or t), value "
+                        f"(missing {', '.join(missing)}; found {', '.join(header) or 'none'})")
+    cols = {c: header.index(c) for c in ("series_id", time_col, "value")}
+    series: dict[str, dict[int, float]] = {}
+    for cells in reader:
+        i = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            raise DataError(where, f"row {i}", f"expected {len(header)} fields as in the header "
+                            f"(got {len(cells)})")
+        sid, t_text, v_text = (cells[cols[c]].strip() for c in ("series_id", time_col, "value"))
+        if not sid:
+            raise DataError(where, f"row {i}", "series_id is empty")
+        try:
+            t = int(t_text)
+        except ValueError:
+            raise DataError(where, f"row {i}", f"{time_col} must be a whole number "
+                            f"(got {t_text!r})") from None
+        try:
+            v = float(v_text)
+        except ValueError:
+            raise DataError(where, f"row {i}", f"value must be a number (got {v_text!r})") from None
+        if not (np.isfinite(v) and v > 0):
+            raise DataError(where, f"row {i}", f"value must be a finite number > 0, as the models "
+                            f"work on logs (got {v_text!r})")
+        years = series.setdefault(sid, {})
+        if t in years:
+            raise DataError(where, f"row {i}", f"{sid} {time_col} {t} appears twice")
+        years[t] = v
+    if not series:
+        raise DataError(where, "", "no data rows")
+    return {sid: (np.array(sorted(ys), dtype=np.int64), np.array([ys[k] for k in sorted(ys)]))
+            for sid, ys in series.items()}
 
 
 def sha256_file(path: Path) -> str:

@@ -9,10 +9,22 @@ import numpy as np
 
 from forecast.errors import ModelError, ScenarioError
 from forecast.feasibility import Feasibility, assess
-from forecast.models import RandomWalkDrift, fit, log_growth
+from forecast.models import Fitted
+from forecast.models.combination import Built, build
 from forecast.scenario import MAX_HORIZON, GrowthHistorical, Scenario
 from forecast.series import TradeData, TradeSeries, from_history, select, years_text
 from forecast.simulate import SimulationResult, simulate
+
+#: Paths for each single model's probability beside ``auto``'s.
+BY_MODEL_PATHS = 50_000
+
+
+def closed_form(model: Fitted, log_ratio: float, h: int) -> float | None:
+    """P(log(level[T+h] / level[T]) >= log_ratio) in closed form, where the model has one."""
+    base = getattr(model, "base", model)
+    if not hasattr(base, "prob_at_least"):
+        return None
+    return float(model.prob_at_least(log_ratio, h))  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, eq=False)
@@ -22,7 +34,9 @@ class RunResult:
     scenario: Scenario
     where: str
     series: TradeSeries
-    model: RandomWalkDrift
+    model: Fitted
+    built: Built
+    by_model: dict[str, tuple[float, float, int]]
     simulation: SimulationResult
     feasibility: Feasibility
     closed_form: float | None
@@ -83,19 +97,36 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     """
     series = series if series is not None else series_for(scenario, data, where)
     check_years(scenario, series, where)
-    model = fit(series, scenario.model)
+    spec = scenario.model
+    try:
+        built = build(spec.name, series.years, np.log(series.values),
+                      calibrate=spec.calibration == "panel",
+                      parameter_uncertainty=spec.parameter_uncertainty, every=True)
+    except ModelError as e:
+        raise ModelError(where, "model", e.problems[0].message) from None
+    model = built.model
     years = np.arange(series.last_year + 1, scenario.target.year + 1)
-    d, k = log_growth(series)
+    d, k = np.diff(np.log(series.values)), np.diff(series.years)
     one_year = d[k == 1]
     if any(isinstance(g, GrowthHistorical) for g in scenario.growth) and one_year.size == 0:
         raise ScenarioError(where, "growth", "dist: historical needs at least one pair of "
                             "consecutive years in the history")
     n = paths if paths is not None else scenario.simulation.paths
     s = seed if seed is not None else scenario.simulation.seed
-    sim = simulate(model, years, scenario.target.value, paths=n, seed=s,
-                   growth=scenario.growth, shocks=scenario.shocks, history_growth=one_year)
-    feas = assess(sim, scenario.target, series.last_year, series.last_value, series.years,
-                  series.values)
+    def answer(m: Fitted, paths: int) -> tuple[SimulationResult, Feasibility]:
+        sim = simulate(m, years, scenario.target.value, paths=paths, seed=s, growth=scenario.growth,
+                       shocks=scenario.shocks, history_growth=one_year)
+        return sim, assess(sim, scenario.target, series.last_year, series.last_value, series.years,
+                           series.values)
+
+    sim, feas = answer(model, n)
+    by_model = {model.name: (feas.probability, feas.probability_se, n)}
+    if spec.name == "auto":
+        per = min(n, BY_MODEL_PATHS)
+        for name, member in built.members.items():
+            if member is not model:
+                f = answer(member, per)[1]
+                by_model[name] = (f.probability, f.probability_se, per)
     if not all(np.isfinite(v) and v > 0 for q in feas.quantiles.values() for v in q.values()):
         raise ModelError(where, "model", f"{model.name} forecasts overflow or vanish (growth in "
                          "this history is too extreme for it); check the history's values")
@@ -103,14 +134,15 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     closed = None
     if scenario.target.kind == "level" and not overlaid:
         h = scenario.target.year - series.last_year
-        closed = model.prob_at_least(float(np.log(scenario.target.value / series.last_value)), h)
-    return RunResult(scenario=scenario, where=where, series=series, model=model, simulation=sim,
+        closed = closed_form(model, float(np.log(scenario.target.value / series.last_value)), h)
+    return RunResult(scenario=scenario, where=where, series=series, model=model, built=built,
+                     by_model=by_model, simulation=sim,
                      feasibility=feas, closed_form=closed,
-                     notes=tuple(_notes(scenario, series)), scenario_sha256=scenario_sha256,
+                     notes=tuple(_notes(scenario, series, built)), scenario_sha256=scenario_sha256,
                      data_sha256=data_sha256)
 
 
-def _notes(scenario: Scenario, series: TradeSeries) -> list[str]:
+def _notes(scenario: Scenario, series: TradeSeries, built: Built) -> list[str]:
     notes = list(series.notes)
     for a, b in series.gaps:
         notes.append(f"no figure for {years_text(list(range(a + 1, b)))}: the model uses the "
@@ -123,9 +155,12 @@ def _notes(scenario: Scenario, series: TradeSeries) -> list[str]:
         periods = ", ".join(str(u.period) for u in series.ytd)
         notes.append(f"year-to-date figure(s) {periods} not used: this model forecasts annual "
                      f"totals only")
-    if scenario.model.name == "auto":
-        notes.append("model 'auto' is the random walk with drift until backtested alternatives "
-                     "are added")
+    auto = scenario.model.name == "auto"
+    for name, reason in built.failures:
+        role = "left out of auto" if auto and _weighted(name) else "could not be fitted"
+        notes.append(f"model {name} {role}: {reason}")
+    if auto and len(built.used) == 1 and not _weighted(built.used[0]):
+        notes.append(f"auto used {built.used[0]} alone: none of its members could be fitted")
     for kind, entries in (("growth", scenario.growth), ("shocks", scenario.shocks)):
         for i, g in enumerate(entries):
             if g.years is not None and g.years[0] > scenario.target.year:
@@ -137,6 +172,12 @@ def _notes(scenario: Scenario, series: TradeSeries) -> list[str]:
         notes.append(f"observed values already reach the target value in {years_text(met)}"
                      + ("; a `by` target counts only simulated years" if t.kind == "by" else ""))
     return notes
+
+
+def _weighted(name: str) -> bool:
+    from forecast.calibration import table
+
+    return name in table()["auto"]["weights"]
 
 
 def versions() -> dict[str, str]:

@@ -41,7 +41,7 @@ from forecast.series import Period, parse_period
 
 MAX_PATHS = 100_000_000
 MAX_HORIZON = 50
-MODEL_NAMES = ("auto", "rw-drift")
+MODEL_NAMES = ("auto", "rw-drift", "ets", "arima", "theta", "llt", "bootstrap")
 
 
 class Strict(BaseModel):
@@ -252,8 +252,11 @@ class DataSpec(Strict):
 class ModelSpec(Strict):
     """A model by name, with its options."""
 
-    name: Literal["auto", "rw-drift"]
-    parameter_uncertainty: bool = True
+    name: Literal["auto", "rw-drift", "ets", "arima", "theta", "llt", "bootstrap"]
+    parameter_uncertainty: bool = Field(
+        default=True, description="rw-drift only: draw drift and volatility from their posterior")
+    calibration: Literal["panel", "none"] = Field(
+        default="panel", description="widen intervals by the factors learned on the trade panel")
 
 
 class Simulation(Strict):

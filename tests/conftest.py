@@ -12,6 +12,16 @@ from forecast.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_FILE = ROOT / "data" / "kz_kg.csv"
+#: The read-only shared folder beside the repository (benchmarks, source data); may be absent.
+SHARED = ROOT.parent / "shared"
+
+
+def shared(*parts: str) -> Path:
+    """A path under ``../shared``; skips the calling test when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: this test needs the shared benchmark and source data")
+    return path
 
 #: The smallest valid scenario (DESIGN.md section 2): name, inline history, target.
 MINIMAL = """\

@@ -88,9 +88,22 @@ def test_default_scenario_answers_the_april_2024_question(monkeypatch):
     assert d["last_observed"] == {"year": 2023, "value": 455702000.0 + 862182000.0}
     assert d["data"]["as_of"] == "2024-04-09" and d["data"]["reporter"] == "KGZ"
     assert d["required_growth"] == pytest.approx(2e9 / 1317884000 - 1)
-    # The Monte Carlo answer agrees with the model's closed form within 4 standard errors.
-    assert abs(d["probability"] - d["probability_closed_form"]) < 4 * d["probability_se"]
+    assert d["calibration"]["method"] == "panel"
+    for name, p in d["probability_by_model"].items():
+        assert 0 <= p["probability"] <= 1 and p["probability_se"] > 0, name
     # The run says which figure it used and which later revision it could not see.
     assert any("449.0m" in n and "not yet public on 2024-04-09" in n for n in d["notes"])
     for year in d["quantiles"].values():
         assert year["0.05"] < year["0.5"] < year["0.95"]
+
+
+def test_default_question_on_the_random_walk_agrees_with_its_closed_form(tmp_path):
+    import json
+
+    path = tmp_path / "rw.yaml"
+    path.write_text(f"name: rw\nextends: {ROOT / 'scenarios' / 'kz-kg-2024-target.yaml'}\n"
+                    "model: rw-drift\n", encoding="utf-8")
+    d = json.loads(CliRunner().invoke(app, ["run", str(path), "--json"]).stdout)
+    assert d["model"]["name"] == "rw-drift"
+    # The Monte Carlo answer agrees with the calibrated model's closed form within 4 standard errors.
+    assert abs(d["probability"] - d["probability_closed_form"]) < 4 * d["probability_se"]

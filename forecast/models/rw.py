@@ -1,40 +1,12 @@
-"""Forecast models. Each adapter is fitted once and returns a results object
-whose ``simulate(h, n, rng)`` gives log levels for the next ``h`` years,
-``n`` paths by ``h`` years, anchored at the last observation.
-
-The models issue adds ETS, ARIMA, Theta, local linear trend and a bootstrap
-behind the same interface; ``auto`` will then be a backtested combination.
-"""
+"""Random walk with drift on log levels, with parameter uncertainty (closed-form predictive)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
 from forecast.errors import ModelError
-from forecast.scenario import ModelSpec
-from forecast.series import TradeSeries
-
-
-class Fitted(Protocol):
-    """What the simulation engine needs from a fitted model."""
-
-    name: str
-    last_log: float
-
-    def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        """Log levels for years last+1 .. last+h, shape (n, h)."""
-        ...
-
-    def mean_growth(self, h: int) -> np.ndarray:
-        """Expected annual log growth for each of the next ``h`` years, shape (h,)."""
-        ...
-
-    def describe(self) -> str:
-        """One line: the model and its estimates."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -126,29 +98,16 @@ class RandomWalkDrift:
                 f"{self.n} growth intervals over {self.span} years")
 
 
-def log_growth(series: TradeSeries) -> tuple[np.ndarray, np.ndarray]:
-    """Log growth over each interval between observations, and the interval lengths."""
-    logs = np.log(series.values)
-    return np.diff(logs), np.diff(series.years).astype(float)
-
-
-def fit_rw_drift(series: TradeSeries, parameter_uncertainty: bool = True) -> RandomWalkDrift:
-    """Fit :class:`RandomWalkDrift` by the closed forms in its Notes."""
-    if np.any(series.values <= 0):
-        raise ModelError(series.file, "history", "every value must be > 0 for a log model")
-    d, k = log_growth(series)
+def fit_rw_drift(years: np.ndarray, logs: np.ndarray,
+                 parameter_uncertainty: bool = True) -> RandomWalkDrift:
+    """Fit :class:`RandomWalkDrift` to log levels by the closed forms in its Notes."""
+    d, k = np.diff(logs), np.diff(years).astype(float)
     n = len(d)
     if n < 2:
-        raise ModelError(series.file, "history", f"at least 3 annual observations needed "
-                         f"(got {len(series.values)})")
+        raise ModelError("rw-drift", "", f"at least 3 annual observations needed (got {len(logs)})")
     span = float(k.sum())
     drift = float(d.sum() / span)
     resid = (d - k * drift) / np.sqrt(k)
     sigma = float(np.sqrt(resid @ resid / (n - 1)))
-    return RandomWalkDrift(last_log=float(np.log(series.values[-1])), drift=drift, sigma=sigma,
-                           n=n, span=int(span), parameter_uncertainty=parameter_uncertainty)
-
-
-def fit(series: TradeSeries, spec: ModelSpec) -> RandomWalkDrift:
-    """Fit the model a scenario names (``auto`` is the random walk with drift for now)."""
-    return fit_rw_drift(series, parameter_uncertainty=spec.parameter_uncertainty)
+    return RandomWalkDrift(last_log=float(logs[-1]), drift=drift, sigma=sigma, n=n, span=int(span),
+                           parameter_uncertainty=parameter_uncertainty)

@@ -1,0 +1,92 @@
+"""Calibration learned by backtest: per-horizon widening of a model's predictive.
+
+The table ``forecast/calibration.json`` is derived by
+``benchmarks/learn_calibration.py`` from rolling-origin backtests on the IMF
+trade panel (300 country pairs); it holds, for each model, a widening factor
+per forecast horizon, and the members and weights of ``auto``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from forecast.models import Fitted
+
+TABLE = "calibration.json"
+
+
+@cache
+def table() -> dict[str, Any]:
+    """The shipped calibration table (read once)."""
+    return json.loads(resources.files("forecast").joinpath(TABLE).read_text(encoding="utf-8"))
+
+
+def factors(model: str, h: int) -> np.ndarray:
+    """The widening factors for horizons 1..h (the last learned one beyond the table)."""
+    learned = np.asarray(table()["factors"][model], dtype=float)
+    return learned[np.minimum(np.arange(h), len(learned) - 1)]
+
+
+@dataclass(frozen=True, eq=False)
+class Calibrated:
+    """A fitted model whose log-level deviations from its point forecast are widened.
+
+    Notes
+    -----
+    With point forecast :math:`c_h = y_T + \\sum_{j \\le h} \\bar g_j` and factor
+    :math:`k_h`, each simulated log level becomes :math:`c_h + k_h (x_h - c_h)`.
+    The transform is affine per horizon, so it keeps the order of paths, the point
+    forecast and every quantile's side; a quantile :math:`q` of the model becomes
+    :math:`c_h + k_h (q - c_h)`. The factors are chosen on held-out outcomes so
+    that central intervals cover what they claim (see ``benchmarks/learn_calibration.py``).
+
+    References
+    ----------
+    Gneiting, T., Balabdaoui, F. and Raftery, A. E. (2007). Probabilistic forecasts,
+    calibration and sharpness. *JRSS B* 69(2), 243-268.
+    """
+
+    base: Fitted
+    learned: np.ndarray
+
+    @property
+    def name(self) -> str:
+        return self.base.name
+
+    @property
+    def last_log(self) -> float:
+        return self.base.last_log
+
+    def factor(self, h: int) -> np.ndarray:
+        return self.learned[np.minimum(np.arange(h), len(self.learned) - 1)]
+
+    def center(self, h: int) -> np.ndarray:
+        return self.last_log + np.cumsum(self.base.mean_growth(h))
+
+    def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        x = self.base.simulate(h, n, rng)
+        c = self.center(h)
+        x -= c
+        x *= self.factor(h)
+        x += c
+        return x
+
+    def mean_growth(self, h: int) -> np.ndarray:
+        return self.base.mean_growth(h)
+
+    def prob_at_least(self, log_ratio: float, h: int) -> float:
+        """Closed form, where the base model has one."""
+        c = float(np.sum(self.base.mean_growth(h)))
+        k = float(self.factor(h)[-1])
+        return self.base.prob_at_least(c + (log_ratio - c) / k, h)  # type: ignore[attr-defined]
+
+    def describe(self) -> str:
+        k = self.factor(min(len(self.learned), 3))
+        return (f"{self.base.describe()}; calibrated: deviations widened x"
+                + "/".join(f"{v:.2f}" for v in k) + " at horizons 1/2/3 (panel backtests)")

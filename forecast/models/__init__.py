@@ -1,0 +1,107 @@
+"""Forecast models: one adapter per model, one interface.
+
+Every adapter is fitted once to annual log levels and returns a results object
+(:class:`Fitted`) whose ``simulate(h, n, rng)`` gives log levels for the next
+``h`` years, ``n`` paths by ``h`` years, anchored at the last observation and
+drawn only from the explicit :class:`numpy.random.Generator` it is given.
+
+Adapters are plain functions ``fit_<name>(years, logs) -> Fitted`` taking
+integer years and finite log levels; they raise :class:`~forecast.errors.ModelError`
+(``where`` = the model's name) when the model cannot be used: too few points,
+no convergence, non-finite or explosive forecasts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+import numpy as np
+
+
+class Fitted(Protocol):
+    """What the simulation engine needs from a fitted model."""
+
+    name: str
+    last_log: float
+
+    def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        """Log levels for years last+1 .. last+h, shape (n, h)."""
+        ...
+
+    def mean_growth(self, h: int) -> np.ndarray:
+        """Point forecast of annual log growth for each of the next ``h`` years, shape (h,).
+
+        ``last_log + cumsum(mean_growth(h))`` is the model's point forecast of log levels.
+        """
+        ...
+
+    def describe(self) -> str:
+        """One line: the model and its estimates."""
+        ...
+
+
+#: Every single model, in the order they are reported.
+MEMBERS: tuple[str, ...] = ("rw-drift", "ets", "arima", "theta", "llt", "bootstrap")
+#: Models that need consecutive years; they are fitted to the years after the last gap.
+CONSECUTIVE: frozenset[str] = frozenset({"ets", "arima", "theta"})
+#: A point forecast of annual log growth beyond this (x2.7 or /2.7 a year) is explosive.
+MAX_LOG_GROWTH = 1.0
+
+
+def _adapter(name: str) -> Callable[[np.ndarray, np.ndarray], Fitted]:
+    # Imported when first used: statsmodels costs about a second to import.
+    if name == "rw-drift":
+        from forecast.models.rw import fit_rw_drift
+        return fit_rw_drift
+    if name == "ets":
+        from forecast.models.ets import fit_ets
+        return fit_ets
+    if name == "arima":
+        from forecast.models.statespace import fit_arima
+        return fit_arima
+    if name == "theta":
+        from forecast.models.theta import fit_theta
+        return fit_theta
+    if name == "llt":
+        from forecast.models.statespace import fit_llt
+        return fit_llt
+    if name == "bootstrap":
+        from forecast.models.bootstrap import fit_bootstrap
+        return fit_bootstrap
+    raise ValueError(f"unknown model {name!r}")
+
+
+def last_run(years: np.ndarray) -> int:
+    """Index where the last run of consecutive years starts."""
+    breaks = np.flatnonzero(np.diff(years) != 1)
+    return int(breaks[-1] + 1) if breaks.size else 0
+
+
+def fit_member(name: str, years: np.ndarray, logs: np.ndarray, horizon: int = 10) -> Fitted:
+    """Fit one model to annual log levels and check its forecasts are usable.
+
+    Models in :data:`CONSECUTIVE` see only the years after the last gap. A fit
+    is refused (:class:`~forecast.errors.ModelError`) when its point forecast of
+    annual log growth over ``horizon`` years is not finite or exceeds
+    :data:`MAX_LOG_GROWTH` in absolute value.
+    """
+    from forecast.errors import ModelError
+
+    years = np.asarray(years)
+    logs = np.asarray(logs, dtype=float)
+    if name in CONSECUTIVE:
+        start = last_run(years)
+        years, logs = years[start:], logs[start:]
+    fitted = _adapter(name)(years, logs)
+    g = fitted.mean_growth(horizon)
+    if not np.all(np.isfinite(g)) or np.max(np.abs(g)) > MAX_LOG_GROWTH:
+        worst = g[np.argmax(np.abs(np.nan_to_num(g, nan=np.inf)))]
+        raise ModelError(name, "", f"explosive forecast: point forecast of annual log growth "
+                         f"{worst:+.2f} (limit ±{MAX_LOG_GROWTH})")
+    return fitted
+
+
+from forecast.models.rw import RandomWalkDrift, fit_rw_drift  # noqa: E402
+
+__all__ = ["CONSECUTIVE", "MEMBERS", "Fitted", "RandomWalkDrift", "fit_member", "fit_rw_drift"]

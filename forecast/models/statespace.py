@@ -1,0 +1,452 @@
+"""ARIMA with drift and the local linear trend on log levels, fitted by statsmodels, simulated here.
+
+statsmodels estimates the parameters (exact Gaussian likelihood by the Kalman filter); the fitted
+linear Gaussian state space (:class:`StateSpaceForecast`) is then copied into plain arrays and
+simulated forward with vectorised numpy draws from the caller's :class:`numpy.random.Generator`
+(``MLEResults.simulate(..., repetitions=n)`` is about 100 times slower for 100,000 paths).
+
+Speed: a fit evaluates the likelihood a few hundred times on tiny matrices. With OpenBLAS's
+default threads and other processes busy, statsmodels' stationary initialisation (a discrete
+Lyapunov solve per evaluation) can take 20 ms instead of 0.05 ms; run many fits with
+``OPENBLAS_NUM_THREADS=1`` (set before numpy is imported) or under ``threadpoolctl``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from forecast.errors import ModelError
+
+#: Candidate ARIMA orders, compared by AICc.
+ARIMA_ORDERS: tuple[tuple[int, int, int], ...] = ((0, 1, 0), (1, 1, 0), (0, 1, 1), (1, 1, 1))
+#: Fewest observations for :func:`fit_arima` and :func:`fit_llt`.
+MIN_OBS_ARIMA = 8
+MIN_OBS_LLT = 6
+#: Point forecasts of annual log growth are checked over this many years ahead ...
+CHECK_HORIZON = 50
+#: ... and must stay within this bound (5 is a factor of about 150 in one year).
+MAX_ABS_GROWTH = 5.0
+#: Iteration limits: L-BFGS (first try), Nelder-Mead (second try, only if L-BFGS did not converge).
+LBFGS_MAXITER = 200
+NM_MAXITER = 2000
+#: The forecast sd one year ahead must exceed this (log units): a model that sees no noise is unusable.
+MIN_SD = 1e-6
+#: ARMA starting values are clipped to +-START_CLIP (L-BFGS stalls when it starts near a unit root).
+START_CLIP = 0.9
+
+
+def _readonly(a: Any) -> np.ndarray:
+    out = np.array(a, dtype=float)
+    out.setflags(write=False)
+    return out
+
+
+def _factor(cov: np.ndarray) -> np.ndarray:
+    """F with F F' = cov for a symmetric positive semi-definite ``cov`` (k x k), shape (k, r).
+
+    Eigen-decomposition, so singular and zero covariances are fine: directions with eigenvalue
+    <= 1e-12 times the largest (rounding noise, e.g. -4e-19 in ARIMA's predicted state
+    covariance) are dropped, and r is the number kept (0 for a zero matrix).
+    """
+    cov = 0.5 * (cov + cov.T)
+    w, v = np.linalg.eigh(cov)
+    top = float(w.max()) if w.size else 0.0
+    keep = w > 1e-12 * top if top > 0 else np.zeros(w.shape, bool)
+    return v[:, keep] * np.sqrt(w[keep])
+
+
+@dataclass(frozen=True, eq=False)
+class StateSpaceForecast:
+    """A fitted univariate linear Gaussian state space, from the first out-of-sample year on.
+
+    Notes
+    -----
+    With state :math:`x_j` (k), for :math:`j = 1, 2, \\dots` years after the last observation,
+
+    .. math::
+        x_1 \\sim N(a, P), \\qquad
+        y_j = d + (j-1)\\,\\delta + Z x_j + \\varepsilon_j, \\quad \\varepsilon_j \\sim N(0, H),
+        \\qquad x_{j+1} = c + T x_j + R \\eta_j, \\quad \\eta_j \\sim N(0, Q),
+
+    where :math:`a, P` are the Kalman filter's prediction of the state for year :math:`T+1` given
+    the data through year :math:`T`, and :math:`Z, H, T, c, R, Q` the (time-invariant) system
+    matrices. The observation intercept may grow linearly, by :math:`\\delta` a year (ARIMA's drift
+    enters as :math:`d_t = \\mu t`). Draws use factors :math:`F F' = P`, :math:`G G' = R Q R'`
+    from the eigen-decomposition (:func:`_factor`), so singular covariances are allowed.
+
+    The point forecast and its variance follow the same recursion without noise:
+    :math:`E y_j = d + (j-1)\\delta + Z a_j`, :math:`\\operatorname{Var} y_j = Z P_j Z' + H`,
+    :math:`a_{j+1} = c + T a_j`, :math:`P_{j+1} = T P_j T' + R Q R'`.
+
+    References
+    ----------
+    Durbin, J. and Koopman, S. J. (2012). *Time Series Analysis by State Space Methods*, 2nd ed.,
+    sections 4.3 (the Kalman filter) and 4.11 (forecasting).
+    """
+
+    state_mean: np.ndarray         # a, (k,)
+    state_factor: np.ndarray       # F, (k, r0), F F' = P
+    design: np.ndarray             # Z, (k,)
+    obs_intercept: float           # d, at year T+1
+    obs_intercept_step: float      # delta, the change of d per year
+    obs_sd: float                  # sqrt(H)
+    transition: np.ndarray         # T, (k, k)
+    state_intercept: np.ndarray    # c, (k,)
+    shock_factor: np.ndarray       # G, (k, r), G G' = R Q R'
+
+    @classmethod
+    def from_results(cls, res: Any, obs_intercept_step: float = 0.0) -> StateSpaceForecast:
+        """Copy the system from a statsmodels ``MLEResults`` (univariate, time-invariant system).
+
+        ``obs_intercept_step`` is the yearly change of the observation intercept, when the model's
+        intercept is a linear time trend (``d`` at year T+1 is then the last in-sample ``d`` plus it).
+        """
+        fr = res.filter_results
+        nobs = int(fr.nobs)
+        if fr.predicted_state.shape[1] != nobs + 1 or fr.design.shape[0] != 1:
+            raise RuntimeError("expected a univariate model with predictions for T+1")
+        for name in ("design", "obs_cov", "transition", "selection", "state_cov", "state_intercept"):
+            if getattr(fr, name).shape[-1] != 1:
+                raise RuntimeError(f"time-varying {name} is not supported")
+        d = np.asarray(fr.obs_intercept)[0]
+        if obs_intercept_step != 0 and d.size != nobs:
+            raise RuntimeError("a trend in the observation intercept needs its in-sample values")
+        if d.size > 1 and not np.allclose(np.diff(d), obs_intercept_step, rtol=1e-9, atol=1e-12):
+            raise RuntimeError("the observation intercept is not a linear trend with the given step")
+        r = fr.selection[:, :, 0]
+        return cls(
+            state_mean=_readonly(fr.predicted_state[:, -1]),
+            state_factor=_readonly(_factor(np.asarray(fr.predicted_state_cov[:, :, -1]))),
+            design=_readonly(fr.design[0, :, 0]),
+            obs_intercept=float(d[-1] + obs_intercept_step),
+            obs_intercept_step=float(obs_intercept_step),
+            obs_sd=float(np.sqrt(max(float(fr.obs_cov[0, 0, 0]), 0.0))),
+            transition=_readonly(fr.transition[:, :, 0]),
+            state_intercept=_readonly(fr.state_intercept[:, 0]),
+            shock_factor=_readonly(_factor(r @ fr.state_cov[:, :, 0] @ r.T)),
+        )
+
+    def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` paths of the observations for years T+1 .. T+h, shape (n, h).
+
+        Random numbers are drawn from ``rng`` only, in a fixed order: the initial state, then for
+        each year the observation noise and the state shocks. The loop runs over years, not paths.
+        """
+        out = np.empty((n, h))
+        if h == 0:
+            return out
+        x = np.broadcast_to(self.state_mean, (n, self.state_mean.size))
+        if self.state_factor.shape[1]:
+            x = x + rng.standard_normal((n, self.state_factor.shape[1])) @ self.state_factor.T
+        tt = self.transition.T
+        for j in range(h):
+            y = out[:, j]
+            np.matmul(x, self.design, out=y)
+            y += self.obs_intercept + j * self.obs_intercept_step
+            if self.obs_sd > 0:
+                y += self.obs_sd * rng.standard_normal(n)
+            if j + 1 < h:
+                x = x @ tt + self.state_intercept
+                if self.shock_factor.shape[1]:
+                    x += rng.standard_normal((n, self.shock_factor.shape[1])) @ self.shock_factor.T
+        return out
+
+    def forecast(self, h: int) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and variance of the observations for years T+1 .. T+h (the Notes' recursion)."""
+        a = self.state_mean.copy()
+        p = self.state_factor @ self.state_factor.T
+        rqr = self.shock_factor @ self.shock_factor.T
+        mean, var = np.empty(h), np.empty(h)
+        for j in range(h):
+            mean[j] = self.obs_intercept + j * self.obs_intercept_step + self.design @ a
+            var[j] = self.design @ p @ self.design + self.obs_sd ** 2
+            a = self.state_intercept + self.transition @ a
+            p = self.transition @ p @ self.transition.T + rqr
+        return mean, var
+
+
+def _check_forecasts(model: str, ssm: StateSpaceForecast, last_log: float) -> None:
+    """ModelError unless the point forecast is finite and tame and the h=1 spread finite and > 0."""
+    with np.errstate(all="ignore"):   # overflow shows up as non-finite values, reported below
+        mean, var = ssm.forecast(CHECK_HORIZON)
+        growth = np.diff(mean, prepend=last_log)
+    if not (np.all(np.isfinite(growth)) and np.all(np.isfinite(var))):
+        raise ModelError(model, "", f"non-finite forecasts within {CHECK_HORIZON} years")
+    worst = int(np.argmax(np.abs(growth)))
+    if abs(growth[worst]) > MAX_ABS_GROWTH:
+        raise ModelError(model, "", f"explosive point forecast: annual log growth {growth[worst]:+.2f} "
+                         f"in year {worst + 1} ahead (limit +-{MAX_ABS_GROWTH:g})")
+    if not var[0] > MIN_SD ** 2:
+        raise ModelError(model, "", f"forecast sd one year ahead is {np.sqrt(max(var[0], 0.0)):.3g} "
+                         f"(log; at most {MIN_SD:g}): the model sees no noise in the series")
+
+
+def _check_input(model: str, years: np.ndarray, logs: np.ndarray, min_obs: int) -> tuple[np.ndarray,
+                                                                                          np.ndarray]:
+    years = np.asarray(years)
+    logs = np.asarray(logs, dtype=float)
+    if years.ndim != 1 or years.shape != logs.shape:
+        raise ModelError(model, "", f"years and log levels must be 1-d of equal length "
+                         f"(got shapes {years.shape} and {logs.shape})")
+    if years.size and not np.all(years == np.round(years)):
+        raise ModelError(model, "", "years must be whole numbers")
+    years = years.astype(np.int64)
+    if np.any(np.diff(years) <= 0):
+        raise ModelError(model, "", "years must be strictly increasing")
+    if not np.all(np.isfinite(logs)):
+        raise ModelError(model, "", f"{int(np.sum(~np.isfinite(logs)))} log levels are not finite")
+    if logs.size < min_obs:
+        raise ModelError(model, "", f"at least {min_obs} annual observations needed (got {logs.size})")
+    growth = np.diff(logs) / np.diff(years)
+    if np.ptp(growth) <= MIN_SD:
+        raise ModelError(model, "", f"yearly log growth is the same every year ({growth[0]:+.4g}): "
+                         "no noise to model")
+    return years, logs
+
+
+def _fit_checked(fit: Callable[[np.ndarray, str, int], Any], start: np.ndarray) -> Any | None:
+    """Maximum likelihood by L-BFGS from ``start``; Nelder-Mead from L-BFGS's end if that did not converge.
+
+    ``fit(start_params, optimiser, maxiter)`` runs statsmodels' fit. Returns the results, or None
+    when neither optimiser reports convergence (a ConvergenceWarning also counts as not converged)
+    or the log-likelihood is not finite. Every warning is silenced.
+    """
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+    params = start
+    for method, maxiter in (("lbfgs", LBFGS_MAXITER), ("nm", NM_MAXITER)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                res = fit(params, method, maxiter)
+            except (np.linalg.LinAlgError, ValueError, OverflowError, ZeroDivisionError):
+                return None
+        warned = any(issubclass(w.category, ConvergenceWarning) for w in caught)
+        if not np.isfinite(res.llf):
+            return None
+        if res.mle_retvals.get("converged", False) and not warned:
+            return res
+        params = res.params
+    return None
+
+
+# ------------------------------------------------------------------------------------------- ARIMA
+
+def aicc(llf: float, k: int, m: int) -> float:
+    """Corrected AIC, :math:`-2\\ell + 2k + 2k(k+1)/(m-k-1)`; inf when :math:`m \\le k+1`."""
+    return float(-2.0 * llf + 2.0 * k + (2.0 * k * (k + 1) / (m - k - 1) if m > k + 1 else np.inf))
+
+
+@dataclass(frozen=True, eq=False)
+class ArimaDrift:
+    """ARIMA(p,1,q) with drift on log levels, the order chosen by AICc; simulated from its state space.
+
+    Notes
+    -----
+    On log levels :math:`y_t`, with :math:`\\Delta y_t = y_t - y_{t-1}`,
+
+    .. math::
+        (1 - \\phi B)(\\Delta y_t - \\mu) = (1 + \\theta B)\\,\\varepsilon_t, \\qquad
+        \\varepsilon_t \\sim N(0, \\sigma^2),
+
+    with :math:`p, q \\in \\{0, 1\\}` (no :math:`\\phi` when :math:`p = 0`, no :math:`\\theta` when
+    :math:`q = 0`); :math:`(0,1,0)` is the random walk with drift. statsmodels writes it as
+    ``ARIMA(y, order=(p, 1, q), trend="t")``: :math:`y_t = \\mu t + u_t`, :math:`u_t` ARIMA(p,1,q),
+    with the exact diffuse likelihood (the first observation only anchors the level), stationarity
+    and invertibility enforced, and :math:`\\sigma^2` concentrated out. The maximum over
+    :math:`(\\mu, \\phi, \\theta)` is by L-BFGS from statsmodels' starting values (ARMA
+    coefficients clipped to :math:`\\pm 0.9`), then Nelder-Mead from where L-BFGS stopped if L-BFGS
+    did not report convergence; an order neither converges for is left out. For
+    :math:`(0,1,0)` the maximum is closed-form, :math:`\\hat\\mu = (y_T - y_1)/(T-1)`.
+
+    The likelihood of :math:`(0,1,1)` and :math:`(1,1,1)` can have several local maxima, notably one
+    at the moving-average unit root :math:`\\theta \\to -1` (where the model becomes a deterministic
+    trend plus noise); one start can stop at the lower one (on the M3 yearly series about 6% of
+    those fits fell more than 0.05 short of the best of several starts).
+
+    The order minimises :math:`\\mathrm{AICc} = -2\\ell + 2k + 2k(k+1)/(m-k-1)` with
+    :math:`k = p + q + 2` (drift and :math:`\\sigma^2` included) and :math:`m = T - 1` the number of
+    differences; it is computed here, not taken from statsmodels (whose ``df_model`` omits a
+    concentrated :math:`\\sigma^2`). For the forecasts see :class:`StateSpaceForecast`; the drift
+    enters as the observation intercept :math:`\\mu t`, growing by :math:`\\mu` a year. Parameters
+    are plugged in (no parameter uncertainty).
+
+    References
+    ----------
+    Box, G. E. P., Jenkins, G. M., Reinsel, G. C. and Ljung, G. M. (2015). *Time Series Analysis:
+    Forecasting and Control*, 5th ed., chapters 4-5 and 7.
+    Hurvich, C. M. and Tsai, C.-L. (1989). Regression and time series model selection in small
+    samples. *Biometrika* 76(2), 297-307.
+    Hyndman, R. J. and Khandakar, Y. (2008). Automatic time series forecasting: the forecast
+    package for R. *Journal of Statistical Software* 27(3) (AICc over a set of orders).
+    """
+
+    last_log: float
+    order: tuple[int, int, int]
+    drift: float
+    ar: float | None
+    ma: float | None
+    sigma: float
+    llf: float
+    aicc: float
+    candidates: tuple[tuple[tuple[int, int, int], float], ...]  # (order, AICc); nan: did not converge
+    nobs: int
+    ssm: StateSpaceForecast
+    name: str = "arima"
+
+    def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        return self.ssm.simulate(h, n, rng)
+
+    def mean_growth(self, h: int) -> np.ndarray:
+        return np.diff(self.ssm.forecast(h)[0], prepend=self.last_log)
+
+    def describe(self) -> str:
+        p, d, q = self.order
+        terms = "".join([f", ar {self.ar:+.2f}" if self.ar is not None else "",
+                         f", ma {self.ma:+.2f}" if self.ma is not None else ""])
+        fitted = sum(np.isfinite(a) for _, a in self.candidates)
+        return (f"ARIMA({p},{d},{q}) with drift on log levels (AICc {self.aicc:.1f}, best of {fitted} "
+                f"orders): drift {np.expm1(self.drift):+.1%}/yr{terms}, innovation sd {self.sigma:.3g} "
+                f"(log), {self.nobs} years")
+
+
+def _arima_candidate(y: np.ndarray, order: tuple[int, int, int]) -> Any | None:
+    from statsmodels.tsa.arima.model import ARIMA
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ARIMA(y, order=order, trend="t", concentrate_scale=True)
+        if order == (0, 1, 0):
+            # closed form: the mean difference maximises the likelihood of a random walk with drift
+            res = model.filter(np.array([(y[-1] - y[0]) / (y.size - 1)]))
+            return res if np.isfinite(res.llf) else None
+        start = np.array(model.start_params, dtype=float)
+    start[1:] = np.clip(start[1:], -START_CLIP, START_CLIP)
+    return _fit_checked(lambda p, method, maxiter: model.fit(
+        start_params=p, cov_type="none", method_kwargs={"method": method, "maxiter": maxiter, "disp": 0}),
+        start)
+
+
+def fit_arima(years: np.ndarray, logs: np.ndarray) -> ArimaDrift:
+    """Fit :class:`ArimaDrift`: each order of :data:`ARIMA_ORDERS`, then the AICc minimum.
+
+    Needs at least :data:`MIN_OBS_ARIMA` observations in consecutive years.
+    """
+    model = "arima"
+    years, y = _check_input(model, years, logs, MIN_OBS_ARIMA)
+    gaps = np.flatnonzero(np.diff(years) != 1)
+    if gaps.size:
+        raise ModelError(model, "", f"needs consecutive years ({gaps.size} gaps, the first after "
+                         f"{years[gaps[0]]}); use the local linear trend for series with gaps")
+    m = y.size - 1
+    best, table = None, []
+    for order in ARIMA_ORDERS:
+        res = _arima_candidate(y, order)
+        score = aicc(res.llf, order[0] + order[2] + 2, m) if res is not None else float("nan")
+        table.append((order, score))
+        if res is not None and np.isfinite(score) and (best is None or score < best[2]):
+            best = (order, res, score)
+    if best is None:
+        raise ModelError(model, "", f"no ARIMA order converged ({', '.join(map(str, ARIMA_ORDERS))} "
+                         f"tried on {y.size} years)")
+    order, res, score = best
+    params = dict(zip(res.model.param_names, np.asarray(res.params, dtype=float)))
+    drift = float(np.asarray(res.params)[0])
+    ssm = StateSpaceForecast.from_results(res, obs_intercept_step=drift)
+    _check_forecasts(model, ssm, float(y[-1]))
+    return ArimaDrift(last_log=float(y[-1]), order=order, drift=drift, ar=params.get("ar.L1"),
+                      ma=params.get("ma.L1"), sigma=float(np.sqrt(res.scale)), llf=float(res.llf),
+                      aicc=score, candidates=tuple(table), nobs=int(y.size), ssm=ssm)
+
+
+# ---------------------------------------------------------------------------- local linear trend
+
+@dataclass(frozen=True, eq=False)
+class LocalLinearTrend:
+    """Local linear trend on log levels (level and slope random walks plus noise), by statsmodels.
+
+    Notes
+    -----
+    On log levels :math:`y_t`,
+
+    .. math::
+        y_t = \\ell_t + \\varepsilon_t, \\qquad
+        \\ell_{t+1} = \\ell_t + b_t + \\xi_t, \\qquad
+        b_{t+1} = b_t + \\zeta_t,
+
+    with independent :math:`\\varepsilon_t \\sim N(0, \\sigma_\\varepsilon^2)`,
+    :math:`\\xi_t \\sim N(0, \\sigma_\\xi^2)`, :math:`\\zeta_t \\sim N(0, \\sigma_\\zeta^2)`
+    (statsmodels ``UnobservedComponents(y, "lltrend")``). The series runs over every year from the
+    first to the last observation; a missing year is a missing observation, which the Kalman filter
+    skips, so no value is invented. The three variances maximise the exact diffuse likelihood
+    (``use_exact_diffuse=True``), by L-BFGS from :math:`v/3, v/3, v/30` with :math:`v` the variance of
+    the yearly log growth, then Nelder-Mead from where L-BFGS stopped if L-BFGS did not report
+    convergence (L-BFGS's line search often fails at a variance of zero, which is the maximum).
+
+    The point forecast grows by the last filtered slope :math:`b_{T+1|T}` every year; the forecast
+    variance grows like :math:`h^3 \\sigma_\\zeta^2/3` when the slope varies. Simulation is by
+    :class:`StateSpaceForecast`; parameters are plugged in.
+
+    References
+    ----------
+    Harvey, A. C. (1989). *Forecasting, Structural Time Series Models and the Kalman Filter*,
+    section 2.3.
+    Durbin, J. and Koopman, S. J. (2012). *Time Series Analysis by State Space Methods*, 2nd ed.,
+    sections 3.2 and 5.2 (exact diffuse initialisation).
+    """
+
+    last_log: float
+    level_sd: float
+    slope_sd: float
+    irregular_sd: float
+    slope: float               # b_{T+1|T}, the yearly log growth of the point forecast
+    llf: float
+    nobs: int
+    span: int
+    ssm: StateSpaceForecast
+    name: str = "llt"
+
+    def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        return self.ssm.simulate(h, n, rng)
+
+    def mean_growth(self, h: int) -> np.ndarray:
+        return np.diff(self.ssm.forecast(h)[0], prepend=self.last_log)
+
+    def describe(self) -> str:
+        return (f"local linear trend on log levels: slope {np.expm1(self.slope):+.1%}/yr at the end; "
+                f"sd of level {self.level_sd:.3g}, slope {self.slope_sd:.3g}, irregular "
+                f"{self.irregular_sd:.3g} (log), {self.nobs} observations over {self.span} years")
+
+
+def fit_llt(years: np.ndarray, logs: np.ndarray) -> LocalLinearTrend:
+    """Fit :class:`LocalLinearTrend`; years may have gaps. Needs at least :data:`MIN_OBS_LLT` observations."""
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    model = "llt"
+    years, logs = _check_input(model, years, logs, MIN_OBS_LLT)
+    span = int(years[-1] - years[0] + 1)
+    y = np.full(span, np.nan)
+    y[years - years[0]] = logs
+    v = float(np.var(np.diff(logs) / np.diff(years)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mod = UnobservedComponents(y, "lltrend", use_exact_diffuse=True)
+    res = _fit_checked(lambda p, method, maxiter: mod.fit(
+        start_params=p, method=method, maxiter=maxiter, disp=False, cov_type="none"),
+        np.array([v / 3, v / 3, v / 30]))
+    if res is None:
+        raise ModelError(model, "", f"the likelihood maximisation did not converge ({logs.size} "
+                         f"observations over {span} years)")
+    ssm = StateSpaceForecast.from_results(res)
+    _check_forecasts(model, ssm, float(logs[-1]))
+    s2 = dict(zip(mod.param_names, np.asarray(res.params, dtype=float)))
+    return LocalLinearTrend(last_log=float(logs[-1]), level_sd=float(np.sqrt(s2["sigma2.level"])),
+                            slope_sd=float(np.sqrt(s2["sigma2.trend"])),
+                            irregular_sd=float(np.sqrt(s2["sigma2.irregular"])),
+                            slope=float(ssm.state_mean[1]), llf=float(res.llf), nobs=int(logs.size),
+                            span=span, ssm=ssm)

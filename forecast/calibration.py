@@ -87,6 +87,4 @@ class Calibrated:
         return self.base.prob_at_least(c + (log_ratio - c) / k, h)  # type: ignore[attr-defined]
 
     def describe(self) -> str:
-        k = self.factor(min(len(self.learned), 3))
-        return (f"{self.base.describe()}; calibrated: deviations widened x"
-                + "/".join(f"{v:.2f}" for v in k) + " at horizons 1/2/3 (panel backtests)")
+        return self.base.describe()

@@ -94,10 +94,10 @@ def run(
             raise ScenarioError(str(out), "", "--out must be a folder (a file has this name)")
         dicts = [render.as_dict(r) for r in results]
         if out is not None:
-            outputs: dict[str, str] = {}
-            for r, d in zip(results, dicts):
-                outputs[f"{r.scenario.name}.json"] = render.to_json(d)
-                outputs[f"{r.scenario.name}.md"] = render.markdown(r)
+            outputs: dict[str, str | bytes] = {}
+            for path, r in zip(scenarios, results):
+                command = _command("run", path, out, None, paths, seed)
+                outputs.update(_report_files(r, command, ("html", "md")))
             written = files.write_files(out, outputs)
     except ForecastError as e:
         _fail(e)
@@ -107,6 +107,73 @@ def run(
         sys.stdout.write("\n".join(render.summary(r) for r in results))
     if out is not None:
         typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
+
+
+FORMATS = ("html", "md", "pdf")
+
+
+def _command(verb: str, path: Path, out: Path, formats: str | None, paths: int | None,
+             seed: int | None) -> str:
+    """The command line that reproduces a report."""
+    parts = ["tradecast", verb, str(path), "--out", str(out)]
+    if formats is not None:
+        parts += ["--format", formats]
+    if paths is not None:
+        parts += ["--paths", str(paths)]
+    if seed is not None:
+        parts += ["--seed", str(seed)]
+    return " ".join(parts)
+
+
+def _report_files(result, command: str, formats: tuple[str, ...]) -> dict[str, str | bytes]:  # type: ignore[no-untyped-def]
+    """Every file of one scenario's report, by name: JSON always, then the formats asked for."""
+    from forecast import files, pipeline, render, report
+
+    data = None
+    if result.scenario.data is not None:
+        data = files.read_trade_data(Path(result.scenario.data.file))
+    extras = pipeline.extras(result, data)
+    d = render.as_dict(result, extras, command)
+    return {f"{result.scenario.name}.json": render.to_json(d), **report.files(result, d, formats)}
+
+
+@app.command()
+def report(
+    scenario_file: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario file (YAML).",
+                                                  show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.",
+                                      show_default=False)],
+    formats: Annotated[str, typer.Option(
+        "--format", help="Comma-separated: html (one self-contained file), md (Markdown with PNG "
+        "charts beside it), pdf (needs: pip install 'tradecast[pdf]'). The JSON result is always "
+        "written too.")] = "html,md",
+    paths: Annotated[int | None, typer.Option(
+        "--paths", min=1, max=MAX_PATHS,
+        help="Number of simulated paths (default: the scenario's).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, max=2**63 - 1, help="Random seed (default: the scenario's).")] = None,
+) -> None:
+    """Write the feasibility report an analyst can forward: the answer, charts, the partner's
+    statistics, assumptions, backtests and how to reproduce it."""
+    from forecast import files, pipeline
+
+    chosen = tuple(dict.fromkeys(f.strip() for f in formats.split(",") if f.strip()))
+    bad = [f for f in chosen if f not in FORMATS]
+    if not chosen or bad:
+        raise typer.BadParameter(f"--format takes a comma-separated list of {', '.join(FORMATS)} "
+                                 f"(got {formats!r})")
+    try:
+        if out.exists() and not out.is_dir():
+            raise ScenarioError(str(out), "", "--out must be a folder (a file has this name)")
+        sf, sc, series, data_sha = _prepare(scenario_file)
+        result = pipeline.run(sc, where=sf.where, paths=paths, seed=seed, scenario_sha256=sf.sha256,
+                              data_sha256=data_sha, series=series)
+        outputs = _report_files(result, _command("report", scenario_file, out, formats, paths, seed),
+                                chosen)
+        written = files.write_files(out, outputs)
+    except ForecastError as e:
+        _fail(e)
+    typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
 
 
 @app.command()

@@ -189,3 +189,64 @@ def versions() -> dict[str, str]:
 
     return {"tradecast": __version__, "python": platform.python_version(),
             "numpy": np.__version__, "scipy": scipy.__version__, "pydantic": pydantic.__version__}
+
+
+@dataclass(frozen=True, eq=False)
+class Extras:
+    """What a report adds to a run: the partner's statistics, and backtests of this series.
+
+    Attributes
+    ----------
+    partner : RunResult or None
+        The same question on the other country's figures (same vintage and model).
+    partner_note : str
+        Why there is no partner answer, or what it rests on.
+    asymmetry : list of dict
+        By year: each country's figure for the same trade, and the gap in %.
+    backtest : dict or None
+        Rolling-origin metrics of the scenario's model on this series, at the target's horizon.
+    """
+
+    partner: RunResult | None
+    partner_note: str
+    asymmetry: list[dict[str, float | int | None]]
+    backtest: dict[str, object] | None
+
+
+def extras(result: RunResult, data: TradeData | None, *, backtest_paths: int = 1000) -> Extras:
+    """Compute the report's extra sections for a finished run."""
+    from forecast import backtest as bt
+    from forecast.errors import ForecastError
+
+    sc, s = result.scenario, result.series
+    partner, note, rows = None, "the scenario uses an inline history: no partner figures", []
+    if sc.data is not None and data is not None and s.partner:
+        other = sc.model_copy(update={"data": sc.data.model_copy(
+            update={"reporter": s.partner, "partner": s.reporter})})
+        try:
+            partner = run(other, data, where=result.where, paths=min(result.simulation.paths, 100_000),
+                          seed=result.simulation.seed)
+            note = (f"{s.partner}-reported figures published by {sc.data.as_of}" if sc.data.as_of
+                    else f"all {s.partner}-reported figures in the file")
+        except ForecastError as e:
+            note = f"no answer on {s.partner}'s figures: {e.problems[0].message}"
+        mirror = partner.series if partner is not None else None
+        if mirror is not None:
+            mine = dict(zip(s.years.tolist(), s.values.tolist()))
+            theirs = dict(zip(mirror.years.tolist(), mirror.values.tolist()))
+            for y in sorted(set(mine) | set(theirs)):
+                a, b = mine.get(y), theirs.get(y)
+                rows.append({"year": int(y), "reporter_value": a, "partner_value": b,
+                             "gap_pct": (a / b - 1.0) if a and b else None})
+    horizon = sc.target.year - s.last_year
+    tasks = list(bt.rolling_tasks(sc.name, s.years, s.values, horizon))
+    summary = None
+    if tasks:
+        results = bt.run_tasks(tasks, [sc.model.name], paths=backtest_paths, seed=0,
+                               calibrate=sc.model.calibration == "panel", workers=1)
+        full = bt.summarise(tasks, results, sc.model.name)
+        if "smape" in full:
+            summary = {"model": sc.model.name, "origins": [t.origin for t in tasks], "horizon": horizon,
+                       "coverage": full["coverage"], "smape": full["smape"], "crps": full["crps"],
+                       "n_tasks": full["n_tasks"], "n_failed": full["n_failed"]}
+    return Extras(partner=partner, partner_note=note, asymmetry=rows, backtest=summary)

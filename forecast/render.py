@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from forecast.feasibility import QUANTILE_LEVELS
-from forecast.pipeline import RunResult, versions
+from forecast.pipeline import Extras, RunResult, versions
 from forecast.series import Used
 
 REPORTERS = {"KGZ": "Kyrgyz", "KAZ": "Kazakh"}
@@ -82,9 +82,7 @@ def summary(result: RunResult) -> str:
         lines.append(f"Reached by     {reach}")
     lines.append("")
     lines.append(f"Data           {_data_line(result)}")
-    chosen = " (auto: the model backtests chose)" if sc.model.name == "auto" and \
-        len(result.built.used) == 1 else ""
-    lines.append(f"Model          {result.model.describe()}{chosen}")
+    lines.append(f"Model          {model_text(result)}")
     if len(result.by_model) > 1:
         each = ", ".join(f"{name} {p * 100:.{percent_digits(se)}f}%"
                          + (" (this answer)" if name == result.model.name else "")
@@ -127,9 +125,41 @@ def _data_line(result: RunResult) -> str:
             f"{s.years[0]}–{s.last_year}, {vint}")
 
 
-def as_dict(result: RunResult) -> dict[str, Any]:
-    """The JSON result of ``tradecast run`` (keys listed in DESIGN.md, section 2)."""
+def _percent(p: float) -> str:
+    """A probability as a rounded percentage for prose: whole percent from 2%, finer below."""
+    digits = 0 if p >= 0.02 else 1 if p >= 0.002 else 2
+    return f"{p * 100:.{digits}f}%"
+
+
+def answer(result: RunResult) -> str:
+    """The answer in one sentence: probability, its Monte Carlo error, the spread across
+    models, and what it rests on."""
+    f, t, s = result.feasibility, result.scenario.target, result.series
+    spread = ""
+    if len(result.by_model) > 1:
+        ps = [v[0] for v in result.by_model.values()]
+        lo, hi = _percent(min(ps)), _percent(max(ps))
+        spread = f"; {lo}–{hi} across models" if lo != hi else f"; {lo} under every model"
+    se = f.probability_se * 100
+    when = f"in {t.year}" if t.kind == "level" else f"in some year up to {t.year}"
+    whose = f"on {REPORTERS.get(s.reporter, s.reporter)} statistics" if s.reporter else \
+        "on the scenario's own history"
+    return (f"About {_percent(f.probability)} (±{se:.{percent_digits(f.probability_se)}f} pp "
+            f"simulation error{spread}) that {s.measure} reaches {money(t.value)} {when} {whose}.")
+
+
+def break_years(result: RunResult) -> list[int]:
+    """Years whose growth from the year before crosses a change of data source (basis)."""
+    bases = {int(u.period.year): tuple(sorted({x.basis for x in u.figures})) for u in result.series.used}
+    return [y for y in sorted(bases) if y - 1 in bases and bases[y] != bases[y - 1]]
+
+
+def as_dict(result: RunResult, extras: Extras | None = None, command: str | None = None) -> dict[str, Any]:
+    """The JSON result of ``tradecast run`` (keys listed in DESIGN.md, section 2); with
+    ``extras``, also the report's partner, asymmetry, backtest and reproduce sections."""
     sc, f, m = result.scenario, result.feasibility, result.model
+    breaks = break_years(result)
+    kept = [r for y, r in zip(f.history.years, f.history.rates) if y not in breaks]
     out: dict[str, Any] = {
         "scenario": {"name": sc.name, "title": sc.title, "file": result.where,
                      "sha256": result.scenario_sha256},
@@ -139,13 +169,20 @@ def as_dict(result: RunResult) -> dict[str, Any]:
         "required_growth_history": {
             "years_at_least": f.history.at_least, "years": len(f.history.rates),
             "growth_by_year": {str(y): r for y, r in zip(f.history.years, f.history.rates)},
+            "break_years": breaks,
+            "years_at_least_without_breaks": sum(r >= f.required_growth for r in kept),
+            "years_without_breaks": len(kept),
         },
+        "answer": answer(result),
+        "history": {"years": [int(y) for y in result.series.years],
+                    "values": [float(v) for v in result.series.values]},
         "probability": f.probability,
         "probability_se": f.probability_se,
         "probability_closed_form": result.closed_form,
         "probability_by_model": {name: {"probability": p, "probability_se": se, "paths": n}
                                  for name, (p, se, n) in result.by_model.items()},
         "reached_by_year": {str(y): p for y, p in f.reached_by_year.items()},
+        **({"first_year_reached": first_year_reached(f.reached_by_year)} if sc.target.kind == "by" else {}),
         "quantiles": {str(y): {f"{lvl:g}": q[lvl] for lvl in QUANTILE_LEVELS}
                       for y, q in f.quantiles.items()},
         "paths": f.paths,
@@ -161,7 +198,49 @@ def as_dict(result: RunResult) -> dict[str, Any]:
         "notes": list(result.notes),
         "versions": versions(),
     }
+    if extras is not None:
+        p = extras.partner
+        out["partner"] = None if p is None else {
+            "reporter": p.series.reporter, "probability": p.feasibility.probability,
+            "probability_se": p.feasibility.probability_se,
+            "last_observed": {"year": p.feasibility.last_year, "value": p.feasibility.last_value},
+            "required_growth": p.feasibility.required_growth,
+            "as_of": p.series.as_of.isoformat() if p.series.as_of else None, "note": extras.partner_note}
+        out["partner_note"] = extras.partner_note
+        out["asymmetry"] = extras.asymmetry
+        out["backtest"] = extras.backtest
+    if command is not None:
+        out["reproduce"] = {"command": command, "seed": f.seed, "paths": f.paths,
+                            "scenario_sha256": result.scenario_sha256,
+                            "data_sha256": result.data_sha256 or None, "versions": out["versions"]}
     return out
+
+
+def first_year_reached(reached_by_year: dict[int, float]) -> dict[str, float]:
+    """P(the target is first reached in each year), from P(reached by each year)."""
+    out, before = {}, 0.0
+    for y, p in reached_by_year.items():
+        out[str(y)] = p - before
+        before = p
+    return out
+
+
+def model_text(result: RunResult) -> str:
+    """The model in one line, saying what ``auto`` chose."""
+    if result.scenario.model.name != "auto":
+        return result.model.describe()
+    used = result.built.used
+    if len(used) > 1:
+        return f"auto = {result.model.describe()}, the combination backtests chose"
+    if result.model.name in _table_weights():
+        return f"auto = {used[0]}, the model backtests chose: {result.model.describe()}"
+    return f"auto fell back to {used[0]}: {result.model.describe()}"
+
+
+def _table_weights() -> dict[str, float]:
+    from forecast.calibration import table
+
+    return table()["auto"]["weights"]
 
 
 def _members(result: RunResult) -> list[tuple[Any, float]]:
@@ -188,8 +267,9 @@ def calibration_text(result: RunResult) -> str:
         return "none (model: {calibration: none}); intervals are the model's own"
     h = len(result.simulation.years)
     k = result.model.factor(h)  # type: ignore[attr-defined]
-    return ("intervals widened x" + "/".join(f"{v:.2f}" for v in k) + " (per year ahead), factors "
-            "learned on rolling-origin backtests of 300 country pairs (IMF DOTS)")
+    return ("spread around the point forecast scaled x" + "/".join(f"{v:.2f}" for v in k)
+            + " (per year ahead), factors learned on rolling-origin backtests of 300 country pairs "
+            "(IMF DOTS)")
 
 
 def _data_dict(result: RunResult) -> dict[str, Any]:
@@ -218,11 +298,6 @@ def _data_dict(result: RunResult) -> dict[str, Any]:
 def to_json(obj: Any) -> str:
     """Deterministic JSON text (same input, same bytes)."""
     return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def markdown(result: RunResult) -> str:
-    """A Markdown version of the summary, for ``--out``."""
-    return "```\n" + summary(result) + "```\n"
 
 
 def backtest_dict(where: str, context: dict[str, Any], summaries: dict[str, dict[str, Any]],

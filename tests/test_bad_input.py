@@ -384,7 +384,7 @@ def test_schema_accepts_every_shipped_scenario_and_rejects_unknown_keys(cli: Inv
     assert list(validator.iter_errors(bad))  # no extends: target is required
 
 
-def test_out_writes_json_and_markdown(cli: Invoke, tmp_path: Path, out_dir: Path) -> None:
+def test_out_writes_the_report_beside_the_user_files(cli: Invoke, tmp_path: Path, out_dir: Path) -> None:
     write(tmp_path, "s.yaml", MINIMAL)
     user_file = snapshot(out_dir)
     stdout = _run_json(cli, "s.yaml", "--paths", 1000, "--seed", 3)
@@ -392,10 +392,15 @@ def test_out_writes_json_and_markdown(cli: Invoke, tmp_path: Path, out_dir: Path
     assert result.exit_code == 0, result.stderr
     after = snapshot(out_dir)
     assert after is not None and user_file is not None
-    assert set(after) == set(user_file) | {"minimal.json", "minimal.md"}
+    added = set(after) - set(user_file)
+    assert {"minimal.json", "minimal.md", "minimal.html"} <= added
+    assert all(n.startswith("minimal-") and n.endswith(".png") for n in added - {
+        "minimal.json", "minimal.md", "minimal.html"})
     assert after["user-notes.txt"] == user_file["user-notes.txt"]
-    assert json.loads(after["minimal.json"]) == json.loads(stdout)
-    assert after["minimal.json"].decode() == stdout
+    # The report's JSON is the run's JSON plus the report's own sections.
+    report, run = json.loads(after["minimal.json"]), json.loads(stdout)
+    assert {k: report[k] for k in run} == run
+    assert {"partner", "asymmetry", "backtest", "reproduce"} <= set(report) - set(run)
     assert after["minimal.md"].strip()
 
 

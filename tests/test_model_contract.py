@@ -70,14 +70,23 @@ def test_too_short_a_series_is_a_model_error(name: str) -> None:
     assert e.value.problems[0].where == name
 
 
-def test_auto_reports_models_that_fail_and_falls_back() -> None:
+def test_auto_reports_members_that_fail_and_mixes_the_rest() -> None:
     # Four years: too few for every model but the random walk; auto says so and uses it alone.
     built = build("auto", YEARS[-4:], LOGS[-4:], every=True)
     failed = dict(built.failures)
     assert set(built.members) | set(failed) == set(MEMBERS)
     assert set(built.members).isdisjoint(failed) and all(failed.values())
-    assert set(table()["auto"]["weights"]) <= set(failed)
     assert built.used == ("rw-drift",) and built.model.name == "rw-drift"
+    assert {"theta", "ets", "arima", "llt", "bootstrap"} <= set(failed)
+
+
+def test_auto_falls_back_to_the_best_single_model_that_fits(monkeypatch: pytest.MonkeyPatch) -> None:
+    from forecast import calibration
+
+    fake = dict(table(), auto={"weights": {"ets": 1.0}, "fallback": ["theta", "rw-drift", "ets"]})
+    monkeypatch.setattr(calibration, "table", lambda: fake)
+    built = build("auto", YEARS[-4:], LOGS[-4:])  # ets and theta cannot fit four years
+    assert built.used == ("rw-drift",) and {"ets", "theta"} <= dict(built.failures).keys()
 
 
 def test_auto_uses_exactly_its_weighted_members_when_they_fit() -> None:
@@ -97,3 +106,40 @@ def test_no_model_warning_reaches_the_user() -> None:
                     fit_member(name, np.arange(2000, 2000 + len(logs)), logs)
                 except ModelError:
                     pass
+
+
+def test_the_shipped_calibration_table_is_complete_and_sane() -> None:
+    t = table()
+    assert set(t["factors"]) == {*MEMBERS, "auto"}
+    for name, ks in t["factors"].items():
+        assert len(ks) == 8 and all(0.5 <= k <= 4.0 for k in ks), name
+    w = t["auto"]["weights"]
+    assert set(w) <= set(MEMBERS) and sum(w.values()) == pytest.approx(1.0)
+    assert sorted(t["auto"]["fallback"]) == sorted(MEMBERS)
+    # The evidence the factors rest on is shipped with them.
+    assert t["evidence"]["theta"]["by_horizon"]["1"]["n"] > 1000
+
+
+@pytest.mark.parametrize("name", MEMBERS)
+def test_a_scenario_chooses_its_model_by_name(cli, tmp_path, name: str) -> None:
+    import json
+
+    from conftest import scenario, write
+
+    history = "history: {" + ", ".join(f"{y}: {np.exp(v):.6g}" for y, v in zip(YEARS, LOGS)) + "}\n"
+    write(tmp_path, "s.yaml", scenario(history=history, target="target: {value: 3.0e9, year: 2026}\n",
+                                       extra=f"model: {name}\nsimulation: {{paths: 2000}}\n"))
+    r = cli("run", "s.yaml", "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["model"]["name"] == name and list(d["probability_by_model"]) == [name]
+
+
+def test_a_model_that_cannot_fit_the_history_is_a_one_line_error(cli, tmp_path) -> None:
+    from conftest import MINIMAL, write
+
+    write(tmp_path, "s.yaml", MINIMAL + "model: arima\n")  # five years; ARIMA needs eight
+    r = cli("run", "s.yaml")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.strip().startswith("s.yaml: model: ") and "at least 8" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1

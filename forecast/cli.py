@@ -177,6 +177,41 @@ def report(
 
 
 @app.command()
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(help="Two or more scenario files (YAML); each is "
+                                                    "compared with the first.", show_default=False)],
+    paths: Annotated[int | None, typer.Option(
+        "--paths", min=1, max=MAX_PATHS,
+        help="Paths for every scenario (default: the first scenario's).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, max=2**63 - 1, help="Seed for every scenario (default: the first's).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+) -> None:
+    """Compare assumption sets on common random numbers: each scenario's probability, and its
+    difference from the first with a paired standard error."""
+    from forecast import compare as cmp
+    from forecast import pipeline, render
+
+    if len(scenarios) < 2:
+        raise typer.BadParameter("give at least two scenario files")
+    try:
+        prepared = [_prepare(p) for p in scenarios]
+        first = prepared[0][1].simulation
+        n = paths if paths is not None else first.paths
+        s = seed if seed is not None else first.seed
+        runs = [pipeline.run(sc, where=sf.where, paths=n, seed=s, scenario_sha256=sf.sha256,
+                             data_sha256=sha, series=series) for sf, sc, series, sha in prepared]
+    except ForecastError as e:
+        _fail(e)
+    diffs = cmp.compare(runs, [p[0].tree for p in prepared])
+    notes = cmp.caveats(runs)
+    if as_json:
+        sys.stdout.write(render.to_json(render.compare_dict(runs, diffs, notes)))
+    else:
+        sys.stdout.write(render.compare_text(runs, diffs, notes))
+
+
+@app.command()
 def validate(scenarios: Files) -> None:
     """Check scenario files and their data; exit 1 at the first invalid one, listing
     every problem in it."""

@@ -46,6 +46,9 @@ class SimulationResult:
     reached : ndarray
         For each year, the number of paths whose level has been >= the target in that
         year or an earlier simulated year.
+    final_above, final_reached : ndarray
+        Per path (bit-packed), whether it is >= the target in the last year, and whether
+        it has been in any simulated year: what paired comparisons need.
     paths : int
     seed : int
     """
@@ -56,10 +59,19 @@ class SimulationResult:
     reached: np.ndarray
     paths: int
     seed: int
+    final_above: np.ndarray
+    final_reached: np.ndarray
 
     def __post_init__(self) -> None:
-        for a in (self.years, self.sample, self.above, self.reached):
+        for a in (self.years, self.sample, self.above, self.reached, self.final_above,
+                  self.final_reached):
             a.setflags(write=False)
+
+    def hits(self, kind: str) -> np.ndarray:
+        """Per path, whether it meets a ``level`` or ``by`` target in the last simulated year
+        (booleans, for paired comparisons of scenarios run with the same seed)."""
+        packed = self.final_above if kind == "level" else self.final_reached
+        return np.unpackbits(packed, count=self.paths).astype(bool)
 
 
 def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, seed: int,
@@ -88,6 +100,8 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
     sample = np.empty((keep, h))
     above = np.zeros(h, dtype=np.int64)
     reached = np.zeros(h, dtype=np.int64)
+    last_above: list[np.ndarray] = []  # bit-packed per chunk (CHUNK is a multiple of 8)
+    last_reached: list[np.ndarray] = []
     mean_growth = fitted.mean_growth(h)
     overlays = bool(growth) or bool(shocks)
     for c, start in enumerate(range(0, paths, CHUNK)):
@@ -102,10 +116,15 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
             levels = np.cumsum(inc, axis=1, out=inc)
             levels += fitted.last_log
         hit = levels >= log_target
+        ever = np.logical_or.accumulate(hit, axis=1)
         above += hit.sum(axis=0)
-        reached += np.logical_or.accumulate(hit, axis=1).sum(axis=0)
+        reached += ever.sum(axis=0)
+        last_above.append(np.packbits(hit[:, -1]))
+        last_reached.append(np.packbits(ever[:, -1]))
         if start < keep:
             m = min(n, keep - start)
             sample[start:start + m] = levels[:m]
     return SimulationResult(years=np.asarray(years, dtype=np.int64), sample=sample, above=above,
-                            reached=reached, paths=paths, seed=seed)
+                            reached=reached, paths=paths, seed=seed,
+                            final_above=np.concatenate(last_above),
+                            final_reached=np.concatenate(last_reached))

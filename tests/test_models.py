@@ -94,10 +94,10 @@ def test_simulation_is_a_vectorised_form_of_the_naive_loop():
                             (1 + 0.1 * np.sin(np.arange(12)))))
     h, n = 4, 7
     got = m.simulate(h, n, np.random.default_rng(5))
-    rng = np.random.default_rng(5)
-    chi = rng.chisquare(m.df, size=n)
-    zmu = rng.standard_normal(n)
-    steps = rng.standard_normal((n, h))
+    par, eps = np.random.default_rng(5).spawn(2)  # parameters and innovations: separate streams
+    chi = par.chisquare(m.df, size=n)
+    zmu = par.standard_normal(n)
+    steps = eps.standard_normal((n, h))
     for i in range(n):
         sigma = m.sigma * np.sqrt(m.df / chi[i])
         mu = m.drift + sigma / np.sqrt(m.span) * zmu[i]

@@ -35,12 +35,15 @@ class Mixture:
         return self.members[0].last_log
 
     def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        which = rng.choice(len(self.members), size=n, p=self.weights)
+        # One child stream for the choice of model and one per member, so a scenario that
+        # changes one member's fit leaves the others' draws (common random numbers) intact.
+        streams = rng.spawn(len(self.members) + 1)
+        which = streams[0].choice(len(self.members), size=n, p=self.weights)
         out = np.empty((n, h))
         for m, member in enumerate(self.members):
             rows = np.flatnonzero(which == m)
             if rows.size:
-                out[rows] = member.simulate(h, rows.size, rng)
+                out[rows] = member.simulate(h, rows.size, streams[m + 1])
         return out
 
     def mean_growth(self, h: int) -> np.ndarray:

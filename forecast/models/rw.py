@@ -74,13 +74,16 @@ class RandomWalkDrift:
         return float(1.0 - (ndtr(z) if np.isinf(df) else stdtr(df, z)))
 
     def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        # Parameters and innovations from separate child streams: the chi-square sampler
+        # uses a varying number of draws, and two scenarios should share innovations.
+        par, eps = rng.spawn(2)
         if self.parameter_uncertainty:
-            sigma = self.sigma * np.sqrt(self.df / rng.chisquare(self.df, size=n))
-            mu = self.drift + sigma / np.sqrt(self.span) * rng.standard_normal(n)
+            sigma = self.sigma * np.sqrt(self.df / par.chisquare(self.df, size=n))
+            mu = self.drift + sigma / np.sqrt(self.span) * par.standard_normal(n)
         else:
             sigma = np.full(n, self.sigma)
             mu = np.full(n, self.drift)
-        steps = rng.standard_normal((n, h))
+        steps = eps.standard_normal((n, h))
         steps *= sigma[:, None]
         steps += mu[:, None]
         np.cumsum(steps, axis=1, out=steps)

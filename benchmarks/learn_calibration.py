@@ -221,7 +221,7 @@ def main() -> None:
 
     if args.write:
         table = {
-            "about": "Widening factors per model and horizon, and the members of auto, learned by "
+            "about": "Scale factors per model and horizon, and the members of auto, learned by "
                      "benchmarks/learn_calibration.py on rolling-origin backtests of the IMF DOTS "
                      "trade panel (../shared/data-sources/imf-dots-2022/panel.csv, 300 pairs, "
                      "turnover on each reporter's figures).",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import time
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -91,9 +92,11 @@ def score(paths: np.ndarray, center: np.ndarray, t: Task, keep: bool = False) ->
                   center=center[:h], quantiles=q, sample=paths.astype(np.float32) if keep else None)
 
 
-def stream(seed: int, task_index: int, model_index: int) -> np.random.Generator:
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(
-        seed, spawn_key=(task_index, model_index))))
+def stream(seed: int, task_index: int, model: str) -> np.random.Generator:
+    """The generator of one model on one task: keyed by the model's name, so a model's scores
+    do not depend on which other models run beside it."""
+    key = zlib.crc32(model.encode("utf-8"))
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(task_index, key))))
 
 
 def evaluate(t: Task, index: int, models: Sequence[str], paths: int, seed: int,
@@ -103,10 +106,10 @@ def evaluate(t: Task, index: int, models: Sequence[str], paths: int, seed: int,
 
     out: dict[str, Scores | str] = {}
     h = len(t.actual)
-    for i, name in enumerate(models):
+    for name in models:
         try:
             built = build(name, t.years, t.logs, calibrate=calibrate)
-            sim = built.model.simulate(h, paths, stream(seed, index, i))
+            sim = built.model.simulate(h, paths, stream(seed, index, name))
         except ModelError as e:
             out[name] = e.problems[0].message
             continue
@@ -175,21 +178,27 @@ def summarise(tasks: Sequence[Task], results: Sequence[dict[str, Scores | str]],
     sc, h, cr = np.concatenate(scale), np.concatenate(hs), np.concatenate(crps)
     seen = np.isfinite(y)
     y, f, a80, b80, a95, b95, sc, h, cr = (v[seen] for v in (y, f, a80, b80, a95, b95, sc, h, cr))
+    if not y.size:
+        return out
     first = h == 1
-    ok = np.isfinite(sc) & (sc > 0)
+    ok = np.isfinite(sc) & (sc > 0)  # a constant training series has no MASE scale
     pu, o = np.array(p_up), np.array(up)
+    g_keys = [f"{g:.2f}" for g in GROWTH_THRESHOLDS]
+
+    def cover(lo: np.ndarray, hi: np.ndarray, sel: np.ndarray) -> float | None:
+        return metrics.coverage(y[sel], lo[sel], hi[sel]) if sel.any() else None
+
     out.update({
         "smape": metrics.smape(y, f),
-        "mase": metrics.mase(y[ok], f[ok], sc[ok]),
-        "coverage": {"80": {"h1": metrics.coverage(y[first], a80[first], b80[first]),
-                            "all": metrics.coverage(y, a80, b80)},
-                     "95": {"h1": metrics.coverage(y[first], a95[first], b95[first]),
-                            "all": metrics.coverage(y, a95, b95)}},
-        "msis": metrics.msis(y[ok], a95[ok], b95[ok], sc[ok], 0.05),
+        "mase": metrics.mase(y[ok], f[ok], sc[ok]) if ok.any() else None,
+        "coverage": {"80": {"h1": cover(a80, b80, first), "all": metrics.coverage(y, a80, b80)},
+                     "95": {"h1": cover(a95, b95, first), "all": metrics.coverage(y, a95, b95)}},
+        "msis": metrics.msis(y[ok], a95[ok], b95[ok], sc[ok], 0.05) if ok.any() else None,
         "crps": float(np.mean(cr)),
-        "brier": {f"{g:.2f}": metrics.brier(pu[:, j], o[:, j]) for j, g in enumerate(GROWTH_THRESHOLDS)},
-        "reliability": {f"{g:.2f}": metrics.reliability(pu[:, j], o[:, j])
-                        for j, g in enumerate(GROWTH_THRESHOLDS)},
+        "brier": {k: metrics.brier(pu[:, j], o[:, j]) if len(pu) else None
+                  for j, k in enumerate(g_keys)},
+        "reliability": {k: metrics.reliability(pu[:, j], o[:, j]) if len(pu) else []
+                        for j, k in enumerate(g_keys)},
         "by_horizon": {int(k): {"smape": metrics.smape(y[h == k], f[h == k]),
                                 "coverage80": metrics.coverage(y[h == k], a80[h == k], b80[h == k]),
                                 "coverage95": metrics.coverage(y[h == k], a95[h == k], b95[h == k]),

@@ -73,7 +73,8 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON "
                                           "(one object, or a list for several files).")] = False,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Folder to write <name>.json and <name>.md into.")] = None,
+        "--out", help="Folder to write the report into: <name>.json, .html, .md and the "
+        "charts (PNG).")] = None,
 ) -> None:
     """Simulate scenarios and print the feasibility summary."""
     from forecast import files, pipeline, render
@@ -157,7 +158,7 @@ def report(
     statistics, assumptions, backtests and how to reproduce it."""
     from forecast import files, pipeline
 
-    chosen = tuple(dict.fromkeys(f.strip() for f in formats.split(",") if f.strip()))
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
     bad = [f for f in chosen if f not in FORMATS]
     if not chosen or bad:
         raise typer.BadParameter(f"--format takes a comma-separated list of {', '.join(FORMATS)} "
@@ -280,9 +281,15 @@ def backtest(
                                         "origins": [t.origin for t in tasks]}
     except ForecastError as e:
         _fail(e)
+    if panel is None:
+        calibration = calibration and sc.model.calibration == "panel"
     results, seconds = bt.timed(bt.run_tasks, tasks, models, paths=paths, seed=seed,
                                 calibrate=calibration)
     summaries = {m: bt.summarise(tasks, results, m) for m in models}
+    if not any("smape" in s for s in summaries.values()):
+        where_ = files.display_path(panel) if panel is not None else str(scenario_file)
+        _fail(ForecastError(where_, "", f"nothing to score: no model produced a forecast with a "
+                            f"held-out value ({len(tasks)} task(s), {len(short)} series too short)"))
     for s in summaries.values():
         s["n_failed"] += len(short)
         s["failed"] = short + s["failed"]

@@ -273,8 +273,10 @@ def read_panel(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
             raise DataError(where, f"row {i}", "series_id is empty")
         try:
             t = int(t_text)
+            if abs(t) > 1_000_000:
+                raise ValueError
         except ValueError:
-            raise DataError(where, f"row {i}", f"{time_col} must be a whole number "
+            raise DataError(where, f"row {i}", f"{time_col} must be a whole number up to a million "
                             f"(got {t_text!r})") from None
         try:
             v = float(v_text)
@@ -311,6 +313,10 @@ def write_files(folder: Path, files: Mapping[str, bytes | str]) -> list[Path]:
     except OSError as e:
         raise ForecastError(str(folder), "", f"cannot create the output folder "
                             f"({e.strerror})") from None
+    for name in files:
+        target = folder / name
+        if target.exists() and not target.is_file():
+            raise ForecastError(str(target), "", "exists and is not a file; nothing was written")
     umask = os.umask(0)
     os.umask(umask)
     temps: list[tuple[str, Path]] = []
@@ -331,7 +337,13 @@ def write_files(folder: Path, files: Mapping[str, bytes | str]) -> list[Path]:
             raise ForecastError(str(folder), "", f"cannot write there ({e.strerror})") from None
         raise
     out = []
-    for name, tmp in temps:
-        os.replace(tmp, folder / name)
-        out.append(folder / name)
+    try:
+        for name, tmp in temps:
+            os.replace(tmp, folder / name)
+            out.append(folder / name)
+    except OSError as e:  # checked above, so only a race or a full disk gets here
+        for _, tmp in temps:
+            tmp.unlink(missing_ok=True)
+        raise ForecastError(str(folder), "", f"cannot replace files there ({e.strerror}); "
+                            f"{len(out)} of {len(temps)} were written") from None
     return out

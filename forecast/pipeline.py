@@ -226,8 +226,19 @@ def extras(result: RunResult, data: TradeData | None, *, backtest_paths: int = 1
         try:
             partner = run(other, data, where=result.where, paths=min(result.simulation.paths, 100_000),
                           seed=result.simulation.seed)
-            note = (f"{s.partner}-reported figures published by {sc.data.as_of}" if sc.data.as_of
-                    else f"all {s.partner}-reported figures in the file")
+            ps = partner.series
+            ahead = sc.target.year - ps.last_year
+            note = ((f"{s.partner}-reported figures published by {sc.data.as_of}" if sc.data.as_of
+                     else f"all {s.partner}-reported figures in the file")
+                    + f"; the last is for {ps.last_year}, so this is a {ahead}-year-ahead question"
+                    + (f" (on {s.reporter}'s figures: {sc.target.year - s.last_year})"
+                       if ahead != sc.target.year - s.last_year else ""))
+            hidden = [n for n in ps.notes if "not yet public" in n]
+            if hidden:
+                note += "; " + "; ".join(hidden)
+            if sc.growth or sc.shocks:
+                note += ("; the scenario's growth assumptions and shocks are applied unchanged to "
+                         f"{s.partner}'s figures")
         except ForecastError as e:
             note = f"no answer on {s.partner}'s figures: {e.problems[0].message}"
         mirror = partner.series if partner is not None else None

@@ -34,7 +34,7 @@ def percent_digits(se: float) -> int:
 def probability_text(p: float, se: float, paths: int) -> str:
     """``4.31% ± 0.05 pp`` with the digits the Monte Carlo error supports."""
     if p == 0.0 or p == 1.0:
-        bound = 3.0 / paths  # rule of three: one-sided 95% bound
+        bound = min(3.0 / paths, 1.0)  # rule of three: one-sided 95% bound
         word = "no" if p == 0.0 else "every"
         lim = f"below {bound:.2%}" if p == 0.0 else f"above {1 - bound:.4%}"
         return f"{p:.0%} ({word} path of {paths:,}; true value {lim} at 95% confidence)"
@@ -312,13 +312,22 @@ def backtest_dict(where: str, context: dict[str, Any], summaries: dict[str, dict
     return out
 
 
+def _num(v: float | None, width: int, digits: int) -> str:
+    """A metric for a fixed-width table: '-' when undefined, 'huge' when it would not fit."""
+    if v is None:
+        return "-".rjust(width)
+    text = f"{v:{width}.{digits}f}"
+    return text if len(text) <= width else f"{v:{width}.1e}"
+
+
 def backtest_text(report: dict[str, Any]) -> str:
     """A table of the backtest metrics, one row per model."""
     models = report.get("models", {report["model"]: report})
     lines = [f"Backtest of {report['source']}"
              + (f" ({report['series']}, horizon {report['horizon']}, origins "
                 f"{report['origins'][0]}–{report['origins'][-1]})" if "origins" in report else
-                f" (last {report['holdout']} values of each series held out)"),
+                f" (last {report['holdout']} value{'s' if report['holdout'] > 1 else ''} of each "
+                f"series held out)"),
              f"{report['paths']:,} paths per forecast, seed {report['seed']}, calibration "
              f"{report['calibration']}, {report['seconds']:.1f} s", "",
              f"{'model':10s} {'fcsts':>6s} {'failed':>6s} {'sMAPE':>6s} {'MASE':>5s} "
@@ -329,10 +338,10 @@ def backtest_text(report: dict[str, Any]) -> str:
             lines.append(f"{name:10s} {s['n_tasks']:6d} {s['n_failed']:6d}  (no forecasts)")
             continue
         c = s["coverage"]
-        lines.append(f"{name:10s} {s['n_tasks']:6d} {s['n_failed']:6d} {s['smape']:6.2f} "
-                     f"{s['mase']:5.2f} {c['80']['h1']:6.2f} / {c['80']['all']:4.2f} "
-                     f"{c['95']['h1']:6.2f} / {c['95']['all']:4.2f} {s['msis']:6.2f} "
-                     f"{s['crps']:5.2f} {s['brier']['0.05']:8.3f}")
+        lines.append(f"{name:10s} {s['n_tasks']:6d} {s['n_failed']:6d} {_num(s['smape'], 6, 2)} "
+                     f"{_num(s['mase'], 5, 2)} {_num(c['80']['h1'], 6, 2)} / {_num(c['80']['all'], 4, 2)} "
+                     f"{_num(c['95']['h1'], 6, 2)} / {_num(c['95']['all'], 4, 2)} {_num(s['msis'], 6, 2)} "
+                     f"{_num(s['crps'], 5, 2)} {_num(s['brier']['0.05'], 8, 3)}")
     lines += ["", "sMAPE 0-200 of the median; MASE scaled by the mean absolute one-year change of the "
               "fitted years; CRPS of log values; cover = share of outcomes inside the central interval "
               "(h1: one year ahead); MSIS of the 95% interval; Brier of P(next year >= +5%)."]

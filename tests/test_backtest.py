@@ -122,7 +122,8 @@ def test_usage_errors_exit_2(cli, tmp_path: Path, args: list[str], message: str)
     ("series_id,year,value\na,2000,1\na,2001,abc\n", "p.csv: row 3: value must be a number (got 'abc')"),
     ("series_id,year,value\na,2000,1\na,2000,2\n", "p.csv: row 3: a year 2000 appears twice"),
     ("series_id,year,value\na,2000,0\n", "p.csv: row 2: value must be a finite number > 0"),
-    ("series_id,year,value\na,2000.5,1\n", "p.csv: row 2: year must be a whole number (got '2000.5')"),
+    ("series_id,year,value\na,2000.5,1\n",
+     "p.csv: row 2: year must be a whole number up to a million (got '2000.5')"),
     ("series_id,year,value\na,2000\n", "p.csv: row 2: expected 3 fields as in the header (got 2)"),
 ])
 def test_bad_panel_files_get_one_line_errors(cli, tmp_path: Path, text: str, message: str) -> None:
@@ -130,3 +131,34 @@ def test_bad_panel_files_get_one_line_errors(cli, tmp_path: Path, text: str, mes
     r = cli("backtest", "--panel", "p.csv", "--holdout", "2")
     assert r.exit_code == 1 and r.stdout == ""
     assert r.stderr.strip().startswith(message) and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_constant_series_and_missing_first_years_do_not_crash(cli, tmp_path: Path) -> None:
+    # A constant history has no MASE scale; a panel whose first held-out year is missing
+    # everywhere has no one-year-ahead outcome: the metrics that need them are null.
+    write(tmp_path, "c.csv", panel_text({"flat": [100.0] * 12}))
+    r = cli("backtest", "--panel", "c.csv", "--holdout", "3", "--model", "rw-drift", "--json",
+            "--paths", 200)
+    assert r.exit_code == 0, r.output
+    rows = ["series_id,year,value"] + [f"a,{y},{100 + y - 2000}" for y in range(2000, 2012) if y != 2009]
+    write(tmp_path, "g.csv", "\n".join(rows) + "\n")
+    r = cli("backtest", "--panel", "g.csv", "--holdout", "2", "--model", "rw-drift", "--json",
+            "--paths", 200)
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["coverage"]["80"]["h1"] is None and d["brier"]["0.05"] is None
+
+
+def test_nothing_to_score_is_an_error(cli, tmp_path: Path) -> None:
+    write(tmp_path, "p.csv", panel_text({"a": [float(v) for v in range(1, 6)]}))
+    r = cli("backtest", "--panel", "p.csv", "--holdout", "4")
+    assert r.exit_code == 1 and r.stdout == "" and "nothing to score" in r.stderr
+
+
+def test_a_models_scores_do_not_depend_on_the_other_models(cli, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    alone = json.loads(cli("backtest", "scenarios/kz-kg-2024-target.yaml", "--model", "auto", "--json",
+                           "--paths", "200").stdout)
+    together = json.loads(cli("backtest", "scenarios/kz-kg-2024-target.yaml", "--json",
+                              "--paths", "200").stdout)
+    assert alone["crps"] == together["models"]["auto"]["crps"]

@@ -96,3 +96,15 @@ def test_unknown_formats_are_usage_errors(cli, tmp_path: Path, fmt: str) -> None
     r = cli("report", "s.yaml", "--out", tmp_path / "o", "--format", fmt)
     assert r.exit_code == 2 and "--format" in r.output
     assert not (tmp_path / "o").exists()
+
+
+def test_a_folder_in_the_way_stops_the_report_before_anything_is_replaced(cli, tmp_path: Path,
+                                                                          out_dir: Path) -> None:
+    write(tmp_path, "s.yaml", MINIMAL)
+    (out_dir / "minimal.md").mkdir()
+    (out_dir / "minimal.json").write_text("old\n")
+    before = snapshot(out_dir)
+    r = cli("report", "s.yaml", "--out", out_dir, "--paths", 1000)
+    assert r.exit_code == 1 and "minimal.md: exists and is not a file" in r.stderr
+    assert snapshot(out_dir) == before
+    assert not [p for p in out_dir.iterdir() if p.name.endswith(".tmp")]

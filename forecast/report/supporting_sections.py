@@ -220,9 +220,11 @@ def _backtest_blocks(result: Mapping[str, Any]) -> list[Block]:
     rows = tuple((f"central {lv}%", _share(_at(cov, lv, "h1")), _share(_at(cov, lv, "all")), f"{lv}%")
                  for lv in ("80", "95") if lv in cov)
     text = (f"Rolling-origin backtest of {bt.get('model')} on this series: {bt.get('n_tasks')} forecasts "
-            f"{span}, each up to {bt.get('horizon')} year(s) ahead, fitted only on the years before their "
-            f"origin. An interval that is right about its uncertainty contains the outcome as often as it "
-            f"claims; fewer means the intervals are too narrow.")
+            f"{span}, each up to {bt.get('horizon')} year(s) ahead, fitted only on the years up to and "
+            f"including its origin (1,000 paths each, seed 0, whatever the run's own settings). An "
+            f"interval that is right about its uncertainty contains the outcome as often as it "
+            f"claims; fewer means the intervals are too narrow. Growth assumptions and shocks are "
+            f"not part of the backtest: it judges the model alone.")
     out: list[Block] = [Para(text), Table(("Interval", "Outcomes inside, 1 year ahead", "All horizons",
                                            "Nominal"), rows, (False, True, True, True),
                                           "Coverage of the backtest intervals")]
@@ -247,9 +249,9 @@ def _calibration_blocks(result: Mapping[str, Any]) -> list[Block]:
         return [Para("Calibration applied: none; the intervals are the model's own.")]
     factors = cal.get("factors") or {}
     k = "/".join(f"{float(v):.2f}" for _, v in sorted(factors.items(), key=lambda kv: int(kv[0])))
-    out: list[Block] = [Para(f"Calibration applied: {cal.get('method', '')}; deviations from the point "
-                             f"forecast scaled ×{k} (per year ahead; below 1 narrows, above 1 widens; "
-                             f"{', '.join(sorted(factors, key=int))}).")]
+    out: list[Block] = [Para("Calibration applied: factors learned on the trade panel; deviations from "
+                             f"the point forecast scaled ×{k} (per year ahead; below 1 narrows, "
+                             f"above 1 widens; {', '.join(sorted(factors, key=int))}).")]
     if cal.get("about"):
         out.append(Para(str(cal["about"]), "note"))
     if cal.get("rule"):

@@ -76,6 +76,26 @@ class Feasibility:
     reached_by_year: dict[int, float]
     paths: int
     seed: int
+    target_curve: dict[float, float]
+
+
+#: Probabilities at which ``target_curve`` gives the target value.
+CURVE_LEVELS: tuple[float, ...] = (0.9, 0.8, 0.5, 0.2, 0.1)
+
+
+def target_curve(sim: SimulationResult, kind: str) -> dict[float, float]:
+    """The target value met with each probability in :data:`CURVE_LEVELS`.
+
+    Notes
+    -----
+    P(level >= v) = p at :math:`v = F^{-1}(1 - p)`, the (1 - p)-quantile of the
+    target-year level (``level`` targets) or of the highest level over the simulated
+    years (``by`` targets), estimated from the kept sample of paths.
+    """
+    x = sim.sample[:, -1] if kind == "level" else sim.sample.max(axis=1)
+    with np.errstate(over="ignore", under="ignore"):
+        q = np.exp(np.quantile(x, [1 - p for p in CURVE_LEVELS]))
+    return {p: float(v) for p, v in zip(CURVE_LEVELS, q)}
 
 
 def assess(sim: SimulationResult, target: Target, last_year: int, last_value: float,
@@ -94,5 +114,5 @@ def assess(sim: SimulationResult, target: Target, last_year: int, last_value: fl
         history=growth_record(years, values, g), probability=p,
         probability_se=mc_standard_error(p, sim.paths), quantiles=quantiles,
         reached_by_year={int(y): float(c / sim.paths) for y, c in zip(sim.years, sim.reached)},
-        paths=sim.paths, seed=sim.seed,
+        paths=sim.paths, seed=sim.seed, target_curve=target_curve(sim, target.kind),
     )

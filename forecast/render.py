@@ -80,6 +80,10 @@ def summary(result: RunResult) -> str:
     if t.kind == "by" and len(f.reached_by_year) > 1:
         reach = ", ".join(f"{y}: {p:.1%}" for y, p in f.reached_by_year.items())
         lines.append(f"Reached by     {reach}")
+    c = f.target_curve
+    lines.append(f"Targets        {'reached by' if t.kind == 'by' else 'in'} {t.year}: "
+                 f"{money(c[0.8])} is 80% likely, {money(c[0.5])} a 50/50 proposition, "
+                 f"{money(c[0.2])} 20% likely")
     lines.append("")
     lines.append(f"Data           {_data_line(result)}")
     lines.append(f"Model          {model_text(result)}")
@@ -182,6 +186,9 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
         "probability_by_model": {name: {"probability": p, "probability_se": se, "paths": n}
                                  for name, (p, se, n) in result.by_model.items()},
         "reached_by_year": {str(y): p for y, p in f.reached_by_year.items()},
+        "target_curve": {f"{p:g}": v for p, v in f.target_curve.items()},
+        **({"first_year_50": next((y for y, p in f.reached_by_year.items() if p >= 0.5), None)}
+           if sc.target.kind == "by" else {}),
         **({"first_year_reached": first_year_reached(f.reached_by_year)} if sc.target.kind == "by" else {}),
         "quantiles": {str(y): {f"{lvl:g}": q[lvl] for lvl in QUANTILE_LEVELS}
                       for y, q in f.quantiles.items()},

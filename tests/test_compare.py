@@ -53,3 +53,17 @@ def test_a_bad_file_is_a_one_line_error_and_nothing_is_printed(cli, tmp_path: Pa
     r = cli("compare", "a.yaml", "bad.yaml")
     assert r.exit_code == 1 and r.stdout == ""
     assert r.stderr.startswith("bad.yaml: colour:")
+
+
+def test_target_curve_values_are_met_with_their_stated_probability(cli, tmp_path: Path) -> None:
+    # Rerun with the curve's value as the target, same seed and paths: the probability is the
+    # level the curve states (the sample is every path here, so only interpolation differs).
+    for kind in ("level", "by"):
+        target = f"target: {{value: 2.0e9, year: 2026, kind: {kind}}}\n"
+        write(tmp_path, "a.yaml", scenario("a", target=target))
+        d = json.loads(cli("run", "a.yaml", "--paths", 20000, "--seed", 5, "--json").stdout)
+        for p, value in d["target_curve"].items():
+            write(tmp_path, "b.yaml", scenario(
+                "b", target=f"target: {{value: {value!r}, year: 2026, kind: {kind}}}\n"))
+            got = json.loads(cli("run", "b.yaml", "--paths", 20000, "--seed", 5, "--json").stdout)
+            assert abs(got["probability"] - float(p)) <= 2 / 20000, (kind, p)

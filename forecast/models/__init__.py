@@ -13,6 +13,7 @@ no convergence, non-finite or explosive forecasts.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Protocol
 
@@ -49,27 +50,22 @@ CONSECUTIVE: frozenset[str] = frozenset({"ets", "arima", "theta"})
 MAX_LOG_GROWTH = 1.0
 
 
+#: Where each adapter lives; imported when first used (statsmodels takes about a second).
+_ADAPTERS: dict[str, tuple[str, str]] = {
+    "rw-drift": ("forecast.models.rw", "fit_rw_drift"),
+    "ets": ("forecast.models.ets", "fit_ets"),
+    "arima": ("forecast.models.statespace", "fit_arima"),
+    "theta": ("forecast.models.theta", "fit_theta"),
+    "llt": ("forecast.models.statespace", "fit_llt"),
+    "bootstrap": ("forecast.models.bootstrap", "fit_bootstrap"),
+}
+
+
 def _adapter(name: str) -> Callable[[np.ndarray, np.ndarray], Fitted]:
-    # Imported when first used: statsmodels costs about a second to import.
-    if name == "rw-drift":
-        from forecast.models.rw import fit_rw_drift
-        return fit_rw_drift
-    if name == "ets":
-        from forecast.models.ets import fit_ets
-        return fit_ets
-    if name == "arima":
-        from forecast.models.statespace import fit_arima
-        return fit_arima
-    if name == "theta":
-        from forecast.models.theta import fit_theta
-        return fit_theta
-    if name == "llt":
-        from forecast.models.statespace import fit_llt
-        return fit_llt
-    if name == "bootstrap":
-        from forecast.models.bootstrap import fit_bootstrap
-        return fit_bootstrap
-    raise ValueError(f"unknown model {name!r}")
+    if name not in _ADAPTERS:
+        raise ValueError(f"unknown model {name!r}")
+    module, function = _ADAPTERS[name]
+    return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
 
 
 def last_run(years: np.ndarray) -> int:

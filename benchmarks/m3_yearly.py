@@ -3,8 +3,9 @@
 Run:  python benchmarks/m3_yearly.py [--models auto,rw-drift,...] [--paths 1000] [--no-calibration]
 
 Prints accuracy (sMAPE, MASE), interval coverage at h=1 and pooled over h=1..6, MSIS,
-scaled CRPS, the Brier score of P(y[T+1] >= 1.05 y[T]) and the wall time, beside the
-published and reproduced reference figures in ../shared/benchmarks/m3-yearly, and checks
+the CRPS of log values, the Brier score of P(y[T+1] >= 1.05 y[T]) and the wall time, beside the
+published and reproduced reference figures (copied from the reference tables in
+../shared/benchmarks/m3-yearly), and checks
 the bars of the models issue. The calibration applied was learned on the IMF trade panel,
 never on M3, so these are out-of-sample figures for it.
 """
@@ -77,14 +78,18 @@ def main() -> None:
     if "auto" in summaries:
         s = summaries["auto"]
         c = s["coverage"]
+        lo80, hi80 = BARS["cov80_h1"]
+        lo95, hi95 = BARS["cov95_h1"]
         checks = [
-            ("sMAPE <= 16.0", s["smape"] <= BARS["smape"], f"{s['smape']:.3f}"),
-            ("MASE <= 2.70", s["mase"] <= BARS["mase"], f"{s['mase']:.3f}"),
-            ("80% at h=1 in [0.77, 0.83]", 0.77 <= c["80"]["h1"] <= 0.83, f"{c['80']['h1']:.3f}"),
-            ("95% at h=1 in [0.92, 0.97]", 0.92 <= c["95"]["h1"] <= 0.97, f"{c['95']['h1']:.3f}"),
-            ("95% pooled h=1..6 >= 0.90", c["95"]["all"] >= 0.90, f"{c['95']['all']:.3f}"),
-            ("Brier(+5%) <= 0.185", s["brier"]["0.05"] <= 0.185, f"{s['brier']['0.05']:.3f}"),
-            ("whole run < 300 s", seconds < 300, f"{seconds:.0f} s"),
+            (f"sMAPE <= {BARS['smape']}", s["smape"] <= BARS["smape"], f"{s['smape']:.3f}"),
+            (f"MASE <= {BARS['mase']:.2f}", s["mase"] <= BARS["mase"], f"{s['mase']:.3f}"),
+            (f"80% at h=1 in [{lo80}, {hi80}]", lo80 <= c["80"]["h1"] <= hi80, f"{c['80']['h1']:.3f}"),
+            (f"95% at h=1 in [{lo95}, {hi95}]", lo95 <= c["95"]["h1"] <= hi95, f"{c['95']['h1']:.3f}"),
+            (f"95% pooled h=1..6 >= {BARS['cov95_all']:.2f}", c["95"]["all"] >= BARS["cov95_all"],
+             f"{c['95']['all']:.3f}"),
+            (f"Brier(+5%) <= {BARS['brier05']}", s["brier"]["0.05"] <= BARS["brier05"],
+             f"{s['brier']['0.05']:.3f}"),
+            (f"whole run < {BARS['seconds']} s", seconds < BARS["seconds"], f"{seconds:.0f} s"),
         ]
         print("\nbars for auto (models issue):")
         for text, ok, value in checks:

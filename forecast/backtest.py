@@ -68,14 +68,14 @@ class Scores:
 def task(series_id: str, years: np.ndarray, values: np.ndarray, origin_index: int, h: int) -> Task:
     """Cut a series after position ``origin_index``; the values of the next ``h`` years are
     the actuals (NaN for a year the series lacks)."""
-    train = values[: origin_index + 1]
-    d = np.abs(np.diff(train))
+    train = np.asarray(values[: origin_index + 1], dtype=float)
     origin = int(years[origin_index])
     by_year = dict(zip(np.asarray(years[origin_index + 1:]).tolist(), values[origin_index + 1:]))
     actual = np.array([by_year.get(origin + k, np.nan) for k in range(1, h + 1)], dtype=float)
     last = int(np.max(np.flatnonzero(np.isfinite(actual)))) + 1 if np.isfinite(actual).any() else 0
     return Task(series_id=series_id, years=np.asarray(years[: origin_index + 1]), logs=np.log(train),
-                actual=actual[:last], scale=float(d.mean()) if d.size else float("nan"))
+                actual=actual[:last],
+                scale=metrics.naive_scale(train) if train.size >= 2 else float("nan"))
 
 
 def score(paths: np.ndarray, center: np.ndarray, t: Task, keep: bool = False) -> Scores:
@@ -124,7 +124,9 @@ def evaluate(t: Task, index: int, models: Sequence[str], paths: int, seed: int,
 def _work(args: tuple[Task, int, tuple[str, ...], int, int, bool, bool]) -> dict[str, Scores | str]:
     import warnings
 
-    with warnings.catch_warnings():
+    from forecast.models.combination import one_blas_thread
+
+    with warnings.catch_warnings(), one_blas_thread():
         warnings.simplefilter("ignore")
         return evaluate(*args)
 

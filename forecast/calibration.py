@@ -27,12 +27,6 @@ def table() -> dict[str, Any]:
     return json.loads(resources.files("forecast").joinpath(TABLE).read_text(encoding="utf-8"))
 
 
-def factors(model: str, h: int) -> np.ndarray:
-    """The widening factors for horizons 1..h (the last learned one beyond the table)."""
-    learned = np.asarray(table()["factors"][model], dtype=float)
-    return learned[np.minimum(np.arange(h), len(learned) - 1)]
-
-
 @dataclass(frozen=True, eq=False)
 class Calibrated:
     """A fitted model whose log-level deviations from its point forecast are widened.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.stats import norm
+from scipy.special import ndtr
 
 __all__ = ["brier", "coverage", "crps_normal", "crps_sample", "mase", "msis", "naive_scale",
            "reliability", "smape"]
@@ -213,7 +213,8 @@ def crps_normal(y: ArrayLike, mu: ArrayLike, sigma: ArrayLike) -> np.ndarray:
     if not np.all(sigma > 0):
         raise ValueError("sigma must be > 0 everywhere")
     z = (y - mu) / sigma
-    return sigma * (z * (2.0 * norm.cdf(z) - 1.0) + 2.0 * norm.pdf(z) - 1.0 / np.sqrt(np.pi))
+    pdf = np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)
+    return sigma * (z * (2.0 * ndtr(z) - 1.0) + 2.0 * pdf - 1.0 / np.sqrt(np.pi))
 
 
 def _probabilities(p: ArrayLike, outcome: ArrayLike) -> tuple[np.ndarray, np.ndarray]:

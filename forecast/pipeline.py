@@ -10,7 +10,7 @@ import numpy as np
 from forecast.errors import ModelError, ScenarioError
 from forecast.feasibility import Feasibility, assess
 from forecast.models import Fitted
-from forecast.models.combination import Built, build
+from forecast.models.combination import Built, build, one_blas_thread
 from forecast.scenario import MAX_HORIZON, GrowthHistorical, Scenario
 from forecast.series import TradeData, TradeSeries, from_history, select, years_text
 from forecast.simulate import SimulationResult, simulate
@@ -99,9 +99,10 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     check_years(scenario, series, where)
     spec = scenario.model
     try:
-        built = build(spec.name, series.years, np.log(series.values),
-                      calibrate=spec.calibration == "panel",
-                      parameter_uncertainty=spec.parameter_uncertainty, every=True)
+        with one_blas_thread():
+            built = build(spec.name, series.years, np.log(series.values),
+                          calibrate=spec.calibration == "panel",
+                          parameter_uncertainty=spec.parameter_uncertainty, every=True)
     except ModelError as e:
         raise ModelError(where, "model", e.problems[0].message) from None
     model = built.model

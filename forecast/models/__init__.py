@@ -61,7 +61,7 @@ _ADAPTERS: dict[str, tuple[str, str]] = {
 }
 
 
-def _adapter(name: str) -> Callable[[np.ndarray, np.ndarray], Fitted]:
+def _adapter(name: str) -> Callable[..., Fitted]:
     if name not in _ADAPTERS:
         raise ValueError(f"unknown model {name!r}")
     module, function = _ADAPTERS[name]
@@ -74,27 +74,25 @@ def last_run(years: np.ndarray) -> int:
     return int(breaks[-1] + 1) if breaks.size else 0
 
 
-def fit_member(name: str, years: np.ndarray, logs: np.ndarray, horizon: int = 10) -> Fitted:
-    """Fit one model to annual log levels and check its forecasts are usable.
+def fit_member(name: str, years: np.ndarray, logs: np.ndarray, horizon: int = 10,
+               **options: object) -> Fitted:
+    """Fit one model to annual log levels (``options`` go to its adapter) and check its
+    forecasts are usable.
 
     Models in :data:`CONSECUTIVE` see only the years after the last gap. A fit
     is refused (:class:`~forecast.errors.ModelError`) when its point forecast of
     annual log growth over ``horizon`` years is not finite or exceeds
     :data:`MAX_LOG_GROWTH` in absolute value.
     """
-    from forecast.errors import ModelError
+    from forecast.models.checks import check_point_forecast
 
     years = np.asarray(years)
     logs = np.asarray(logs, dtype=float)
     if name in CONSECUTIVE:
         start = last_run(years)
         years, logs = years[start:], logs[start:]
-    fitted = _adapter(name)(years, logs)
-    g = fitted.mean_growth(horizon)
-    if not np.all(np.isfinite(g)) or np.max(np.abs(g)) > MAX_LOG_GROWTH:
-        worst = g[np.argmax(np.abs(np.nan_to_num(g, nan=np.inf)))]
-        raise ModelError(name, "", f"explosive forecast: point forecast of annual log growth "
-                         f"{worst:+.2f} (limit ±{MAX_LOG_GROWTH})")
+    fitted = _adapter(name)(years, logs, **options)
+    check_point_forecast(name, fitted.mean_growth(horizon), MAX_LOG_GROWTH)
     return fitted
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -49,13 +50,16 @@ class Mixture:
     def mean_growth(self, h: int) -> np.ndarray:
         return np.sum([w * m.mean_growth(h) for w, m in zip(self.weights, self.members)], axis=0)
 
-    @property
-    def weights_by_name(self) -> dict[str, float]:
-        return {m.name: float(w) for m, w in zip(self.members, self.weights)}
-
     def describe(self) -> str:
         parts = ", ".join(f"{m.name} {w:.0%}" for m, w in zip(self.members, self.weights))
         return f"mixture of {parts}"
+
+
+def one_blas_thread() -> Any:
+    """A context in which BLAS uses one thread (threadpoolctl; entering costs about 1.5 ms)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,10 +101,11 @@ def build(name: str, years: np.ndarray, logs: np.ndarray, *, calibrate: bool = T
     ------
     ModelError
         When the single model asked for fails, or no model ``auto`` may use fits.
-    """
-    from threadpoolctl import threadpool_limits
 
-    from forecast.calibration import Calibrated, factors, table
+    Callers fit under :func:`one_blas_thread` (the matrices are tiny: BLAS threads only
+    add contention, up to 50x slower fits on a loaded machine).
+    """
+    from forecast.calibration import Calibrated, table
     from forecast.errors import ModelError
     from forecast.models import MEMBERS
 
@@ -116,21 +121,20 @@ def build(name: str, years: np.ndarray, logs: np.ndarray, *, calibrate: bool = T
         except ModelError as e:
             failures[m] = e.problems[0].message
 
-    with threadpool_limits(limits=1):  # small matrices: BLAS threads only add contention
-        for m in weights:
-            attempt(m)
-        chosen = [m for m in weights if m in fitted]
-        for m in others:
-            if not every and (chosen or any(o in fitted for o in others)):
-                break
-            attempt(m)
+    for m in weights:
+        attempt(m)
+    chosen = [m for m in weights if m in fitted]
+    for m in others:
+        if not every and (chosen or any(o in fitted for o in others)):
+            break
+        attempt(m)
     fallback = next((m for m in others if m in fitted), None)
     if not chosen and fallback is None:
         why = "; ".join(f"{m}: {r}" for m, r in failures.items())
         raise ModelError("model", name, f"no model could be fitted ({why})")
 
     def wrap(m: Fitted, key: str) -> Fitted:
-        return Calibrated(m, factors(key, 50)) if calibrate else m
+        return Calibrated(m, np.asarray(table()["factors"][key], dtype=float)) if calibrate else m
 
     members = {m: wrap(fitted[m], m) for m in MEMBERS if m in fitted}
     fails = tuple((m, failures[m]) for m in MEMBERS if m in failures)
@@ -148,8 +152,6 @@ def build(name: str, years: np.ndarray, logs: np.ndarray, *, calibrate: bool = T
 
 def _fit_one(name: str, years: np.ndarray, logs: np.ndarray, parameter_uncertainty: bool) -> Fitted:
     from forecast.models import fit_member
-    from forecast.models.rw import fit_rw_drift
 
-    if name == "rw-drift":
-        return fit_rw_drift(years, logs, parameter_uncertainty)
-    return fit_member(name, years, logs)
+    options = {"parameter_uncertainty": parameter_uncertainty} if name == "rw-drift" else {}
+    return fit_member(name, years, logs, **options)

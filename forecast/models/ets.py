@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from forecast.errors import ModelError
-from forecast.models.bootstrap import CHECK_HORIZON, check_history, check_point_forecast
+from forecast.models.checks import CHECK_HORIZON, check_history, check_point_forecast
 
 #: Fewest consecutive annual observations: five estimated parameters (alpha, beta, phi,
 #: initial level and trend) plus the innovation variance.
@@ -97,7 +97,7 @@ def fit_ets(years: np.ndarray, logs: np.ndarray) -> DampedETS:
     ------
     ModelError
         Too few points, gaps, no convergence, or a non-finite or explosive point
-        forecast (over the next :data:`~forecast.models.bootstrap.CHECK_HORIZON` years).
+        forecast (over the next :data:`~forecast.models.checks.CHECK_HORIZON` years).
         No statsmodels warning reaches the caller.
     """
     from statsmodels.tools.sm_exceptions import ConvergenceWarning

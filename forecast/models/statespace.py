@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from forecast.errors import ModelError
+from forecast.models.checks import check_point_forecast
 
 #: Candidate ARIMA orders, compared by AICc.
 ARIMA_ORDERS: tuple[tuple[int, int, int], ...] = ((0, 1, 0), (1, 1, 0), (0, 1, 1), (1, 1, 1))
@@ -177,10 +178,7 @@ def _check_forecasts(model: str, ssm: StateSpaceForecast, last_log: float) -> No
         growth = np.diff(mean, prepend=last_log)
     if not (np.all(np.isfinite(growth)) and np.all(np.isfinite(var))):
         raise ModelError(model, "", f"non-finite forecasts within {CHECK_HORIZON} years")
-    worst = int(np.argmax(np.abs(growth)))
-    if abs(growth[worst]) > MAX_ABS_GROWTH:
-        raise ModelError(model, "", f"explosive point forecast: annual log growth {growth[worst]:+.2f} "
-                         f"in year {worst + 1} ahead (limit +-{MAX_ABS_GROWTH:g})")
+    check_point_forecast(model, growth, MAX_ABS_GROWTH)
     if not var[0] > MIN_SD ** 2:
         raise ModelError(model, "", f"forecast sd one year ahead is {np.sqrt(max(var[0], 0.0)):.3g} "
                          f"(log; at most {MIN_SD:g}): the model sees no noise in the series")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from forecast.errors import ModelError
-from forecast.models.bootstrap import CHECK_HORIZON, check_history, check_point_forecast
+from forecast.models.checks import CHECK_HORIZON, check_history, check_point_forecast
 
 #: Fewest consecutive annual observations: the SES level needs a start and the
 #: one-step errors (one fewer than the observations) lose two degrees of freedom

@@ -6,6 +6,7 @@ stderr, no output written); 2 usage error.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -164,6 +165,10 @@ def report(
         raise typer.BadParameter(f"--format takes a comma-separated list of {', '.join(FORMATS)} "
                                  f"(got {formats!r})")
     try:
+        if "pdf" in chosen and importlib.util.find_spec("xhtml2pdf") is None:  # fail before the work
+            from forecast.report import PDF_HINT
+
+            raise ForecastError("pdf", "", PDF_HINT)
         if out.exists() and not out.is_dir():
             raise ScenarioError(str(out), "", "--out must be a folder (a file has this name)")
         sf, sc, series, data_sha = _prepare(scenario_file)

@@ -79,7 +79,7 @@ def check_years(scenario: Scenario, series: TradeSeries, where: str) -> None:
 
 def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<scenario>",
         paths: int | None = None, seed: int | None = None, scenario_sha256: str = "",
-        data_sha256: str = "", series: TradeSeries | None = None) -> RunResult:
+        data_sha256: str = "", series: TradeSeries | None = None, per_model: bool = True) -> RunResult:
     """Fit, simulate and assess one scenario.
 
     Parameters
@@ -94,6 +94,8 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         Override the scenario's simulation settings.
     series : TradeSeries, optional
         The series :func:`series_for` already selected, to avoid selecting it twice.
+    per_model : bool
+        With ``auto``, also fit every single model and give each one's probability.
     """
     series = series if series is not None else series_for(scenario, data, where)
     check_years(scenario, series, where)
@@ -102,7 +104,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         with one_blas_thread():
             built = build(spec.name, series.years, np.log(series.values),
                           calibrate=spec.calibration == "panel",
-                          parameter_uncertainty=spec.parameter_uncertainty, every=True)
+                          parameter_uncertainty=spec.parameter_uncertainty, every=per_model)
     except ModelError as e:
         raise ModelError(where, "model", e.problems[0].message) from None
     model = built.model
@@ -122,7 +124,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
 
     sim, feas = answer(model, n)
     by_model = {model.name: (feas.probability, feas.probability_se, n)}
-    if spec.name == "auto":
+    if spec.name == "auto" and per_model:
         per = min(n, BY_MODEL_PATHS)
         for name, member in built.members.items():
             if member is not model:
@@ -214,7 +216,8 @@ class Extras:
     backtest: dict[str, object] | None
 
 
-def extras(result: RunResult, data: TradeData | None, *, backtest_paths: int = 1000) -> Extras:
+def extras(result: RunResult, data: TradeData | None, *, backtest_paths: int = 1000,
+           backtest_seed: int = 0) -> Extras:
     """Compute the report's extra sections for a finished run."""
     from forecast import backtest as bt
     from forecast.errors import ForecastError
@@ -226,7 +229,7 @@ def extras(result: RunResult, data: TradeData | None, *, backtest_paths: int = 1
             update={"reporter": s.partner, "partner": s.reporter})})
         try:
             partner = run(other, data, where=result.where, paths=min(result.simulation.paths, 100_000),
-                          seed=result.simulation.seed)
+                          seed=result.simulation.seed, per_model=False)
             ps = partner.series
             ahead = sc.target.year - ps.last_year
             note = ((f"{s.partner}-reported figures published by {sc.data.as_of}" if sc.data.as_of
@@ -242,10 +245,9 @@ def extras(result: RunResult, data: TradeData | None, *, backtest_paths: int = 1
                          f"{s.partner}'s figures")
         except ForecastError as e:
             note = f"no answer on {s.partner}'s figures: {e.problems[0].message}"
-        mirror = partner.series if partner is not None else None
-        if mirror is not None:
+        if partner is not None:
             mine = dict(zip(s.years.tolist(), s.values.tolist()))
-            theirs = dict(zip(mirror.years.tolist(), mirror.values.tolist()))
+            theirs = dict(zip(partner.series.years.tolist(), partner.series.values.tolist()))
             for y in sorted(set(mine) | set(theirs)):
                 a, b = mine.get(y), theirs.get(y)
                 rows.append({"year": int(y), "reporter_value": a, "partner_value": b,
@@ -254,11 +256,12 @@ def extras(result: RunResult, data: TradeData | None, *, backtest_paths: int = 1
     tasks = list(bt.rolling_tasks(sc.name, s.years, s.values, horizon))
     summary = None
     if tasks:
-        results = bt.run_tasks(tasks, [sc.model.name], paths=backtest_paths, seed=0,
+        results = bt.run_tasks(tasks, [sc.model.name], paths=backtest_paths, seed=backtest_seed,
                                calibrate=sc.model.calibration == "panel", workers=1)
         full = bt.summarise(tasks, results, sc.model.name)
         if "smape" in full:
             summary = {"model": sc.model.name, "origins": [t.origin for t in tasks], "horizon": horizon,
                        "coverage": full["coverage"], "smape": full["smape"], "crps": full["crps"],
-                       "n_tasks": full["n_tasks"], "n_failed": full["n_failed"]}
+                       "n_tasks": full["n_tasks"], "n_failed": full["n_failed"],
+                       "paths": backtest_paths, "seed": backtest_seed}
     return Extras(partner=partner, partner_note=note, asymmetry=rows, backtest=summary)

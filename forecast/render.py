@@ -1,4 +1,5 @@
-"""Rendering: terminal summary, JSON result, Markdown. No statistics here."""
+"""Rendering: terminal summary, JSON result, backtest and comparison tables. Only the
+bookkeeping a reader needs (break years, first year reached) is derived here; no models."""
 
 from __future__ import annotations
 
@@ -209,6 +210,7 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
         p = extras.partner
         out["partner"] = None if p is None else {
             "reporter": p.series.reporter, "probability": p.feasibility.probability,
+            "paths": p.feasibility.paths,
             "probability_se": p.feasibility.probability_se,
             "last_observed": {"year": p.feasibility.last_year, "value": p.feasibility.last_value},
             "required_growth": p.feasibility.required_growth,

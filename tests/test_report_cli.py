@@ -108,3 +108,18 @@ def test_a_folder_in_the_way_stops_the_report_before_anything_is_replaced(cli, t
     assert r.exit_code == 1 and "minimal.md: exists and is not a file" in r.stderr
     assert snapshot(out_dir) == before
     assert not [p for p in out_dir.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_missing_pdf_dependency_is_reported_before_any_work(cli, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from forecast import pipeline
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "xhtml2pdf" else real(name, *a))
+    monkeypatch.setattr(pipeline, "run", lambda *a, **k: pytest.fail("ran the scenario first"))
+    write(tmp_path, "s.yaml", MINIMAL)
+    r = cli("report", "s.yaml", "--out", tmp_path / "o", "--format", "pdf")
+    assert r.exit_code == 1 and r.stderr.startswith("pdf: PDF output needs") and not (tmp_path / "o").exists()

@@ -221,7 +221,8 @@ def _backtest_blocks(result: Mapping[str, Any]) -> list[Block]:
                  for lv in ("80", "95") if lv in cov)
     text = (f"Rolling-origin backtest of {bt.get('model')} on this series: {bt.get('n_tasks')} forecasts "
             f"{span}, each up to {bt.get('horizon')} year(s) ahead, fitted only on the years up to and "
-            f"including its origin (1,000 paths each, seed 0, whatever the run's own settings). An "
+            f"including its origin ({int(bt.get('paths', 1000)):,} paths each, seed {bt.get('seed', 0)}, "
+            f"whatever the run's own settings). An "
             f"interval that is right about its uncertainty contains the outcome as often as it "
             f"claims; fewer means the intervals are too narrow. Growth assumptions and shocks are "
             f"not part of the backtest: it judges the model alone.")

@@ -130,9 +130,16 @@ def _data_line(result: RunResult) -> str:
             f"{s.years[0]}–{s.last_year}, {vint}")
 
 
-def _percent(p: float) -> str:
-    """A probability as a rounded percentage for prose: whole percent from 2%, finer below."""
-    digits = 0 if p >= 0.02 else 1 if p >= 0.002 else 2
+def percent_text(p: float) -> str:
+    """A probability as a rounded percentage for prose and titles: whole percent between 2%
+    and 98%, finer towards 0 and 1 (so 99.5% is not shown as 100%), and never rounded to
+    0% or 100% unless it is exactly that."""
+    if p <= 0.0 or p >= 1.0:
+        return f"{p:.0%}"
+    tail = min(p, 1.0 - p)
+    if tail < 0.0002:
+        return "<0.02%" if p < 0.5 else ">99.98%"
+    digits = 0 if tail >= 0.02 else 1 if tail >= 0.002 else 2
     return f"{p * 100:.{digits}f}%"
 
 
@@ -143,13 +150,13 @@ def answer(result: RunResult) -> str:
     spread = ""
     if len(result.by_model) > 1:
         ps = [v[0] for v in result.by_model.values()]
-        lo, hi = _percent(min(ps)), _percent(max(ps))
+        lo, hi = percent_text(min(ps)), percent_text(max(ps))
         spread = f"; {lo}–{hi} across models" if lo != hi else f"; {lo} under every model"
     se = f.probability_se * 100
     when = f"in {t.year}" if t.kind == "level" else f"in some year up to {t.year}"
     whose = f"on {REPORTERS.get(s.reporter, s.reporter)} statistics" if s.reporter else \
         "on the scenario's own history"
-    return (f"About {_percent(f.probability)} (±{se:.{percent_digits(f.probability_se)}f} pp "
+    return (f"About {percent_text(f.probability)} (±{se:.{percent_digits(f.probability_se)}f} pp "
             f"simulation error{spread}) that {s.measure} reaches {money(t.value)} {when} {whose}.")
 
 

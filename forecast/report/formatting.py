@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from forecast.render import REPORTERS
+from forecast.render import REPORTERS, percent_text
 
 
 def _at(d: Any, *keys: str | int, default: Any = None) -> Any:
@@ -19,12 +19,8 @@ def _at(d: Any, *keys: str | int, default: Any = None) -> Any:
 
 
 def _pct(p: float) -> str:
-    """A probability for prose and chart titles: whole percent, finer near 0 and 1."""
-    if p <= 0.0 or p >= 1.0:
-        return f"{p:.0%}"
-    if p < 0.01 or p > 0.99:
-        return f"{p:.1%}" if 0.001 <= p <= 0.999 else ("<0.1%" if p < 0.5 else ">99.9%")
-    return f"{p:.0%}"
+    """A probability for prose and chart titles (the same rule as the answer sentence)."""
+    return percent_text(p)
 
 
 def _growth(g: float) -> str:

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from forecast.errors import DataError, ForecastError, Problem, ScenarioError
+from forecast.errors import ForecastError, ScenarioError
 from forecast.scenario import MAX_PATHS
 
 app = typer.Typer(
@@ -37,87 +37,151 @@ def _fail(error: ForecastError) -> None:
 
 def _prepare(path: Path):  # type: ignore[no-untyped-def]
     """Read and validate one scenario file and select its series (no simulation)."""
-    from forecast import files, pipeline, scenario
+    from forecast import loading
 
-    sf = files.load_scenario_tree(path)
-    try:
-        sc = scenario.parse(sf.tree, sf.where)
-    except ScenarioError as e:  # name the file in the extends chain that sets the key
-        raise ScenarioError(sf.where, problems=[
-            Problem(sf.origin(p.key), p.key, p.message) for p in e.problems]) from None
-    data, data_sha = None, ""
-    if sc.data is not None:
-        data_path = files.resolve_data_file(sc.data.file, sf.where)
-        data = files.read_trade_data(data_path)
-        data_sha = files.sha256_file(data_path)
-        sc = sc.model_copy(update={"data": sc.data.model_copy(
-            update={"file": files.display_path(data_path)})})
-    try:
-        series = pipeline.series_for(sc, data, sf.where)
-    except DataError as e:
-        # select() names the data file; the problem is what this scenario asks of it
-        raise ScenarioError(sf.where, problems=[
-            Problem(sf.where, f"data.{p.key}" if p.key else "data", f"{p.message} (in {p.where})")
-            for p in e.problems]) from None
-    pipeline.check_years(sc, series, sf.where)
-    return sf, sc, series, data_sha
+    return loading.prepare(path)
+
+
+def _variant(prepared):  # type: ignore[no-untyped-def]
+    """``prepare(tree, because)`` for the variants of one scenario file."""
+    from forecast import loading
+
+    return lambda tree, because: loading.variant(prepared.file, tree, because=because)
+
+
+def _formats(formats: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
+    bad = [f for f in chosen if f not in FORMATS]
+    if not chosen or bad:
+        raise typer.BadParameter(f"--format takes a comma-separated list of {', '.join(FORMATS)} "
+                                 f"(got {formats!r})")
+    return chosen
+
+
+def _check_out(out: Path | None, formats: tuple[str, ...] = ()) -> None:
+    """Fail before any work if the output folder or the PDF dependency is not usable."""
+    if "pdf" in formats and importlib.util.find_spec("xhtml2pdf") is None:
+        from forecast.report import PDF_HINT
+
+        raise ForecastError("pdf", "", PDF_HINT)
+    if out is not None and out.exists() and not out.is_dir():
+        raise ScenarioError(str(out), "", "--out must be a folder (a file has this name)")
+
+
+def _sets(options: list[str] | None) -> dict[str, list[object]]:
+    """``--set KEY=V1,V2`` options as key path -> values (usage errors exit 2)."""
+    from forecast import keypaths
+
+    axes: dict[str, list[object]] = {}
+    for option in options or []:
+        try:
+            key, values = keypaths.parse_set(option)
+        except ValueError as e:
+            raise typer.BadParameter(f"--set {e}") from None
+        if key in axes:
+            raise typer.BadParameter(f"--set {key} given twice; list every value in one --set")
+        axes[key] = values
+    return axes
+
+
+Paths = Annotated[int | None, typer.Option(
+    "--paths", min=1, max=MAX_PATHS,
+    help=f"Number of simulated paths (1 to {MAX_PATHS:,}; default: the scenario's).")]
+Seed = Annotated[int | None, typer.Option(
+    "--seed", min=0, max=2**63 - 1, help="Random seed (default: the scenario's).")]
+Formats = Annotated[str, typer.Option(
+    "--format", help="With --out, comma-separated: html (one self-contained file), md (Markdown "
+    "with PNG charts beside it), pdf (needs: pip install 'tradecast[pdf]'). The JSON result is "
+    "always written too.")]
 
 
 @app.command()
 def run(
     scenarios: Files,
-    paths: Annotated[int | None, typer.Option(
-        "--paths", min=1, max=MAX_PATHS,
-        help=f"Number of simulated paths (1 to {MAX_PATHS:,}; default: the scenario's).")] = None,
-    seed: Annotated[int | None, typer.Option(
-        "--seed", min=0, max=2**63 - 1, help="Random seed (default: the scenario's).")] = None,
+    paths: Paths = None,
+    seed: Seed = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON "
                                           "(one object, or a list for several files).")] = False,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Folder to write the report into: <name>.json, .html, .md and the "
-        "charts (PNG).")] = None,
+        "charts (PNG); for a sweep, <name>-sweep.json, .html, .md and its chart.")] = None,
+    sets: Annotated[list[str] | None, typer.Option(
+        "--set", metavar="KEY=V1,V2,...", show_default=False,
+        help="Run the scenario once for each value of KEY, a key path such as growth[0].mean, "
+        "target.value or model; FROM..TO/N gives N evenly spaced numbers. Repeat --set for a grid "
+        "of every combination. Replaces the file's sweep: block.")] = None,
 ) -> None:
-    """Simulate scenarios and print the feasibility summary."""
+    """Simulate scenarios and print the feasibility summary, or a sweep's table."""
     from forecast import files, pipeline, render
 
+    axes = _sets(sets)
     try:
-        results = []
-        for path in scenarios:
-            sf, sc, series, data_sha = _prepare(path)
-            results.append(pipeline.run(sc, where=sf.where, paths=paths, seed=seed,
-                                        scenario_sha256=sf.sha256, data_sha256=data_sha,
-                                        series=series))
-        names = [r.scenario.name for r in results]
+        _check_out(out)
+        prepared = [_prepare(path) for path in scenarios]
+        names = [p.scenario.name for p in prepared]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if out is not None and dupes:
             raise ScenarioError(str(out), "", f"two scenarios share the name {dupes[0]!r}; "
                                 "their output files would collide")
-        if out is not None and out.exists() and not out.is_dir():
-            raise ScenarioError(str(out), "", "--out must be a folder (a file has this name)")
-        dicts = [render.as_dict(r) for r in results]
-        if out is not None:
-            outputs: dict[str, str | bytes] = {}
-            for path, r in zip(scenarios, results):
-                command = _command("run", path, out, None, paths, seed)
-                outputs.update(_report_files(r, command, ("html", "md")))
-            written = files.write_files(out, outputs)
+        texts, dicts, outputs = [], [], {}
+        fits: dict[tuple[object, ...], object] = {}
+        for path, p in zip(scenarios, prepared):
+            grid = axes or p.scenario.sweep
+            if grid:
+                text, d, files_ = _sweep(path, p, grid, "--set" if axes else "sweep", paths, seed,
+                                         out, fits)
+            else:
+                r = pipeline.run(p.scenario, where=p.file.where, paths=paths, seed=seed,
+                                 scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
+                                 series=p.series, fits=fits)  # type: ignore[arg-type]
+                text, d = render.summary(r), render.as_dict(r)
+                files_ = _report_files(r, _command("run", path, out, None, paths, seed),
+                                       ("html", "md")) if out is not None else {}
+            texts.append(text)
+            dicts.append(d)
+            outputs.update(files_)
+        written = files.write_files(out, outputs) if out is not None else []
     except ForecastError as e:
         _fail(e)
     if as_json:
         sys.stdout.write(render.to_json(dicts[0] if len(dicts) == 1 else dicts))
     else:
-        sys.stdout.write("\n".join(render.summary(r) for r in results))
+        sys.stdout.write("\n".join(texts))
     if out is not None:
         typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
+
+
+def _sweep(path: Path, prepared, axes, verb: str, paths: int | None, seed: int | None,  # type: ignore[no-untyped-def]
+           out: Path | None, fits: dict[tuple[object, ...], object]):
+    """Run one scenario's sweep: (table, JSON dict, files to write)."""
+    from forecast import render, render_multi, variants
+
+    sim = prepared.scenario.simulation
+    sw = variants.sweep(prepared.file.tree, axes, _variant(prepared), where=prepared.file.where,
+                        paths=paths if paths is not None else sim.paths,
+                        seed=seed if seed is not None else sim.seed, fits=fits, verb=verb)
+    sets = [f"--set {k}={','.join(map(str, v))}" for k, v in axes.items()] if verb == "--set" else []
+    command = " ".join([_command("run", path, out, None, paths, seed), *sets]) if out is not None \
+        else None
+    d = render_multi.sweep_dict(sw, where=prepared.file.where, command=command)
+    files_: dict[str, str | bytes] = {}
+    if out is not None:
+        from forecast.report import multi
+
+        files_ = multi.sweep_files(d, sw, ("html", "md"))
+    files_ = {f"{prepared.scenario.name}-sweep.json": render.to_json(d), **files_} if out else {}
+    return render_multi.sweep_text(sw), d, files_
 
 
 FORMATS = ("html", "md", "pdf")
 
 
-def _command(verb: str, path: Path, out: Path, formats: str | None, paths: int | None,
-             seed: int | None) -> str:
-    """The command line that reproduces a report."""
-    parts = ["tradecast", verb, str(path), "--out", str(out)]
+def _command(verb: str, path: Path | list[Path], out: Path | None, formats: str | None,
+             paths: int | None, seed: int | None) -> str:
+    """The command line that reproduces a result."""
+    parts = ["tradecast", verb, *(map(str, path) if isinstance(path, list) else [str(path)])]
+    if out is not None:
+        parts += ["--out", str(out)]
     if formats is not None:
         parts += ["--format", formats]
     if paths is not None:
@@ -129,12 +193,9 @@ def _command(verb: str, path: Path, out: Path, formats: str | None, paths: int |
 
 def _report_files(result, command: str, formats: tuple[str, ...]) -> dict[str, str | bytes]:  # type: ignore[no-untyped-def]
     """Every file of one scenario's report, by name: JSON always, then the formats asked for."""
-    from forecast import files, pipeline, render, report
+    from forecast import loading, pipeline, render, report
 
-    data = None
-    if result.scenario.data is not None:
-        data = files.read_trade_data(Path(result.scenario.data.file))
-    extras = pipeline.extras(result, data)
+    extras = pipeline.extras(result, loading.data_of(result.scenario))
     d = render.as_dict(result, extras, command)
     return {f"{result.scenario.name}.json": render.to_json(d), **report.files(result, d, formats)}
 
@@ -145,35 +206,21 @@ def report(
                                                   show_default=False)],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.",
                                       show_default=False)],
-    formats: Annotated[str, typer.Option(
-        "--format", help="Comma-separated: html (one self-contained file), md (Markdown with PNG "
-        "charts beside it), pdf (needs: pip install 'tradecast[pdf]'). The JSON result is always "
-        "written too.")] = "html,md",
-    paths: Annotated[int | None, typer.Option(
-        "--paths", min=1, max=MAX_PATHS,
-        help="Number of simulated paths (default: the scenario's).")] = None,
-    seed: Annotated[int | None, typer.Option(
-        "--seed", min=0, max=2**63 - 1, help="Random seed (default: the scenario's).")] = None,
+    formats: Formats = "html,md",
+    paths: Paths = None,
+    seed: Seed = None,
 ) -> None:
     """Write the feasibility report an analyst can forward: the answer, charts, the partner's
     statistics, assumptions, backtests and how to reproduce it."""
     from forecast import files, pipeline
 
-    chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
-    bad = [f for f in chosen if f not in FORMATS]
-    if not chosen or bad:
-        raise typer.BadParameter(f"--format takes a comma-separated list of {', '.join(FORMATS)} "
-                                 f"(got {formats!r})")
+    chosen = _formats(formats)
     try:
-        if "pdf" in chosen and importlib.util.find_spec("xhtml2pdf") is None:  # fail before the work
-            from forecast.report import PDF_HINT
-
-            raise ForecastError("pdf", "", PDF_HINT)
-        if out.exists() and not out.is_dir():
-            raise ScenarioError(str(out), "", "--out must be a folder (a file has this name)")
-        sf, sc, series, data_sha = _prepare(scenario_file)
-        result = pipeline.run(sc, where=sf.where, paths=paths, seed=seed, scenario_sha256=sf.sha256,
-                              data_sha256=data_sha, series=series)
+        _check_out(out, chosen)
+        p = _prepare(scenario_file)
+        result = pipeline.run(p.scenario, where=p.file.where, paths=paths, seed=seed,
+                              scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
+                              series=p.series)
         outputs = _report_files(result, _command("report", scenario_file, out, formats, paths, seed),
                                 chosen)
         written = files.write_files(out, outputs)
@@ -192,29 +239,94 @@ def compare(
     seed: Annotated[int | None, typer.Option(
         "--seed", min=0, max=2**63 - 1, help="Seed for every scenario (default: the first's).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder to write the comparison into: comparison.json, .html, .md and its "
+        "charts (PNG).")] = None,
+    formats: Formats = "html,md",
 ) -> None:
     """Compare assumption sets on common random numbers: each scenario's probability, and its
     difference from the first with a paired standard error."""
     from forecast import compare as cmp
-    from forecast import pipeline, render
+    from forecast import files, pipeline, render, render_multi
 
     if len(scenarios) < 2:
         raise typer.BadParameter("give at least two scenario files")
+    chosen = _formats(formats)
     try:
+        _check_out(out, chosen if out is not None else ())
         prepared = [_prepare(p) for p in scenarios]
-        first = prepared[0][1].simulation
+        first = prepared[0].scenario.simulation
         n = paths if paths is not None else first.paths
         s = seed if seed is not None else first.seed
-        runs = [pipeline.run(sc, where=sf.where, paths=n, seed=s, scenario_sha256=sf.sha256,
-                             data_sha256=sha, series=series) for sf, sc, series, sha in prepared]
+        fits: dict[tuple[object, ...], object] = {}
+        runs = [pipeline.run(p.scenario, where=p.file.where, paths=n, seed=s,
+                             scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
+                             series=p.series, fits=fits)  # type: ignore[arg-type]
+                for p in prepared]
+        diffs = cmp.compare(runs, [p.file.tree for p in prepared])
+        notes = cmp.caveats(runs)
+        d = render_multi.compare_dict(runs, diffs, notes)
+        if out is not None:
+            from forecast.report import multi
+
+            d["command"] = _command("compare", scenarios, out, formats, paths, seed)
+            written = files.write_files(out, {"comparison.json": render.to_json(d),
+                                              **multi.comparison_files(d, runs, chosen)})
     except ForecastError as e:
         _fail(e)
-    diffs = cmp.compare(runs, [p[0].tree for p in prepared])
-    notes = cmp.caveats(runs)
     if as_json:
-        sys.stdout.write(render.to_json(render.compare_dict(runs, diffs, notes)))
+        sys.stdout.write(render.to_json(d))
     else:
-        sys.stdout.write(render.compare_text(runs, diffs, notes))
+        sys.stdout.write(render_multi.compare_text(runs, diffs, notes))
+    if out is not None:
+        typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
+
+
+@app.command()
+def sensitivity(
+    scenario_file: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario file (YAML).",
+                                                  show_default=False)],
+    paths: Paths = None,
+    seed: Seed = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder to write <name>-sensitivity.json, .html, .md and the tornado "
+        "chart (PNG) into.")] = None,
+    formats: Formats = "html,md",
+) -> None:
+    """Move each assumption to a low and a high value, one at a time on common random numbers,
+    and show its effect on P(target) and on the target-year median (a tornado).
+
+    Ranges come from the scenario's sensitivity: block (key path: [low, high]), else the
+    defaults: growth rates ±5 pp, spreads ×0.75/×1.25, degrees of freedom ×0.5/×2, shock
+    probabilities and impacts ×0.5/×1.5, recovery ±0.25; and, in years no growth entry
+    covers, the model's growth ±5 pp (model-growth) and its spread ×0.75/×1.25
+    (model-spread)."""
+    from forecast import files, render, render_multi, variants
+
+    chosen = _formats(formats)
+    try:
+        _check_out(out, chosen if out is not None else ())
+        p = _prepare(scenario_file)
+        sim = p.scenario.simulation
+        result = variants.sensitivity(p, _variant(p), paths=paths if paths is not None else sim.paths,
+                                      seed=seed if seed is not None else sim.seed)
+        command = _command("sensitivity", scenario_file, out, formats if out else None, paths, seed)
+        d = render_multi.sensitivity_dict(result, command)
+        if out is not None:
+            from forecast.report import multi
+
+            name = f"{p.scenario.name}-sensitivity"
+            written = files.write_files(out, {f"{name}.json": render.to_json(d),
+                                              **multi.sensitivity_files(d, chosen)})
+    except ForecastError as e:
+        _fail(e)
+    if as_json:
+        sys.stdout.write(render.to_json(d))
+    else:
+        sys.stdout.write(render_multi.sensitivity_text(result))
+    if out is not None:
+        typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
 
 
 @app.command()
@@ -223,8 +335,8 @@ def validate(scenarios: Files) -> None:
     every problem in it."""
     try:
         for path in scenarios:
-            sf, sc, _, _ = _prepare(path)
-            typer.echo(f"ok: {sf.where} ({sc.name})")
+            p = _prepare(path)
+            typer.echo(f"ok: {p.file.where} ({p.scenario.name})")
     except ForecastError as e:
         _fail(e)
 
@@ -274,7 +386,8 @@ def backtest(
             tasks, short = bt.holdout_tasks(series, holdout)
             where, context = files.display_path(panel), {"holdout": holdout}
         else:
-            sf, sc, ts, _ = _prepare(scenario_file)  # type: ignore[arg-type]
+            prep = _prepare(scenario_file)  # type: ignore[arg-type]
+            sf, sc, ts = prep.file, prep.scenario, prep.series
             horizon = sc.target.year - ts.last_year
             tasks = list(bt.rolling_tasks(sc.name, ts.years, ts.values, horizon))
             if not tasks:

@@ -16,11 +16,12 @@ from typing import Any
 
 import numpy as np
 
+from forecast.keypaths import FIXED
 from forecast.pipeline import RunResult
 
-#: Keys that name or describe a scenario rather than assume anything, and the simulation
-#: settings ``compare`` overrides with common ones.
-LABELS = frozenset({"name", "title", "description", "extends", "simulation"})
+#: Keys that name or describe a scenario rather than assume anything, the simulation
+#: settings ``compare`` overrides with common ones, and the sweep and sensitivity blocks.
+LABELS = FIXED
 
 
 @dataclass(frozen=True)

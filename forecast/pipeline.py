@@ -77,9 +77,33 @@ def check_years(scenario: Scenario, series: TradeSeries, where: str) -> None:
                                     f"year {last} (got {span[0]}..{span[1]})")
 
 
+def fit(scenario: Scenario, series: TradeSeries, where: str, *, per_model: bool = True,
+        fits: dict[tuple[object, ...], Built] | None = None) -> Built:
+    """The scenario's model fitted to ``series``, from ``fits`` when it holds the same fit."""
+    spec = scenario.model
+    def key(every: bool) -> tuple[object, ...]:
+        return (spec.name, spec.calibration, spec.parameter_uncertainty, every,
+                series.years.tobytes(), series.values.tobytes())
+
+    for k in (key(True), key(False)) if per_model is False else (key(True),):
+        if fits is not None and k in fits:
+            return fits[k]
+    try:
+        with one_blas_thread():
+            built = build(spec.name, series.years, np.log(series.values),
+                          calibrate=spec.calibration == "panel",
+                          parameter_uncertainty=spec.parameter_uncertainty, every=per_model)
+    except ModelError as e:
+        raise ModelError(where, "model", e.problems[0].message) from None
+    if fits is not None:
+        fits[key(per_model)] = built
+    return built
+
+
 def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<scenario>",
         paths: int | None = None, seed: int | None = None, scenario_sha256: str = "",
-        data_sha256: str = "", series: TradeSeries | None = None, per_model: bool = True) -> RunResult:
+        data_sha256: str = "", series: TradeSeries | None = None, per_model: bool = True,
+        fits: dict[tuple[object, ...], Built] | None = None) -> RunResult:
     """Fit, simulate and assess one scenario.
 
     Parameters
@@ -96,17 +120,14 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         The series :func:`series_for` already selected, to avoid selecting it twice.
     per_model : bool
         With ``auto``, also fit every single model and give each one's probability.
+    fits : dict, optional
+        A cache of fitted models shared between runs (compare, sweeps, sensitivity): a
+        fit is reused when the series and the model settings are the same, so varying
+        growth assumptions, shocks or the target never refits.
     """
     series = series if series is not None else series_for(scenario, data, where)
     check_years(scenario, series, where)
-    spec = scenario.model
-    try:
-        with one_blas_thread():
-            built = build(spec.name, series.years, np.log(series.values),
-                          calibrate=spec.calibration == "panel",
-                          parameter_uncertainty=spec.parameter_uncertainty, every=per_model)
-    except ModelError as e:
-        raise ModelError(where, "model", e.problems[0].message) from None
+    built = fit(scenario, series, where, per_model=per_model, fits=fits)
     model = built.model
     years = np.arange(series.last_year + 1, scenario.target.year + 1)
     d, k = np.diff(np.log(series.values)), np.diff(series.years)
@@ -124,7 +145,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
 
     sim, feas = answer(model, n)
     by_model = {model.name: (feas.probability, feas.probability_se, n)}
-    if spec.name == "auto" and per_model:
+    if scenario.model.name == "auto" and per_model:
         per = min(n, BY_MODEL_PATHS)
         for name, member in built.members.items():
             if member is not model:

@@ -1,4 +1,4 @@
-"""Rendering: terminal summary, JSON result, backtest and comparison tables. Only the
+"""Rendering of one run: terminal summary, JSON result, and backtest tables. Only the
 bookkeeping a reader needs (break years, first year reached) is derived here; no models."""
 
 from __future__ import annotations
@@ -368,39 +368,3 @@ def backtest_text(report: dict[str, Any]) -> str:
                      + "; ".join(f"{f['series_id']}" + (f" {f['origin']}" if "origin" in f else "")
                                  + f": {f['reason']}" for f in failed[:3]))
     return "\n".join(lines) + "\n"
-
-
-def compare_dict(runs: list[RunResult], diffs: list[Any], notes: list[str]) -> dict[str, Any]:
-    """The JSON of ``tradecast compare``."""
-    return {"scenarios": [as_dict(r) for r in runs],
-            "differences": [{"scenario": d.scenario, "vs": d.vs, "probability_diff": d.probability_diff,
-                             "probability_diff_se": d.probability_diff_se,
-                             "probability_diff_se_unpaired": d.probability_diff_se_unpaired,
-                             "assumptions_that_differ": list(d.differs)} for d in diffs],
-            "notes": notes}
-
-
-def compare_text(runs: list[RunResult], diffs: list[Any], notes: list[str]) -> str:
-    """A table of the scenarios, then each difference from the first in words."""
-    f0 = runs[0].feasibility
-    lines = [f"Compared on common random numbers: {f0.paths:,} paths, seed {f0.seed} for every scenario",
-             "", f"{'scenario':28s} {'P(target)':>17s} {'target year: median':>20s} {'5-95%':>20s} "
-             f"{'required':>9s} {'vs first (paired s.e.)':>26s}"]
-    by_name = {d.scenario: d for d in diffs}
-    for r in runs:
-        f, t = r.feasibility, r.scenario.target
-        q = f.quantiles[t.year]
-        d = by_name.get(r.scenario.name)
-        vs = "—" if d is None else (f"{d.probability_diff * 100:+.2f} pp ± "
-                                    f"{d.probability_diff_se * 100:.2f}")
-        p = probability_text(f.probability, f.probability_se, f.paths)
-        lines.append(f"{r.scenario.name[:28]:28s} {p:>17s} {t.year} {_bn(q[0.5]):>14s} "
-                     f"{_bn(q[0.05]) + '–' + _bn(q[0.95]):>20s} {f.required_growth:>+9.1%} {vs:>26s}")
-    for d in diffs:
-        lines += ["", f"{d.scenario} vs {d.vs}: {d.probability_diff * 100:+.2f} pp, paired s.e. "
-                  f"{d.probability_diff_se * 100:.3f} pp (independent runs: "
-                  f"{d.probability_diff_se_unpaired * 100:.3f} pp)"]
-        lines += [f"  {x}" for x in d.differs] or ["  no assumption differs"]
-    if notes:
-        lines += [""] + [f"Note: {n}" for n in notes]
-    return "\n".join(lines).rstrip() + "\n"

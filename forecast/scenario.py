@@ -283,6 +283,45 @@ HistoryKey = Annotated[Period, BeforeValidator(_history_key), WithJsonSchema(
     {"type": "string", "pattern": r"^\d{4}(-01\.\.\d{4}-\d{2})?$"})]
 
 
+#: Pseudo-keys of a ``sensitivity`` block for what every scenario assumes implicitly: a
+#: shift of the model's growth (a rate) and a scale of its spread, in the years no
+#: ``growth`` entry covers.
+IMPLICIT = ("model-growth", "model-spread")
+
+
+def _variable_key(v: Any, implicit: bool = False) -> str:
+    from forecast.keypaths import parts
+
+    if not isinstance(v, str):
+        raise ValueError(f"expected a key path like growth[0].mean (got {v!r})")
+    if implicit and v in IMPLICIT:
+        return v
+    parts(v)
+    return v
+
+
+def _sweep_values(v: Any) -> list[Any]:
+    from forecast.keypaths import parse_values
+
+    if isinstance(v, str):
+        return parse_values(v)
+    if isinstance(v, list) and v:
+        return v
+    raise ValueError(f"expected a list of values or 'FROM..TO/N' (got {v!r})")
+
+
+def _low_high(v: Any) -> Any:
+    if not isinstance(v, (list, tuple)) or len(v) != 2:
+        raise ValueError(f"expected [low, high] (got {v!r})")
+    return tuple(v)
+
+
+SweepKey = Annotated[str, BeforeValidator(_variable_key)]
+SensitivityKey = Annotated[str, BeforeValidator(lambda v: _variable_key(v, implicit=True))]
+SweepValues = Annotated[list[Any], BeforeValidator(_sweep_values), WithJsonSchema({
+    "anyOf": [{"type": "array", "minItems": 1}, {"type": "string", "examples": ["0..0.2/11"]}]})]
+
+
 class Scenario(Strict):
     """A feasibility question and the assumptions to answer it with."""
 
@@ -303,6 +342,13 @@ class Scenario(Strict):
     growth: tuple[Growth, ...] = ()
     shocks: tuple[Shock, ...] = ()
     simulation: Simulation = Simulation()
+    sweep: dict[SweepKey, SweepValues] | None = Field(
+        default=None, description="tradecast run: key path -> values to run the scenario with "
+        "(a grid over every key)")
+    sensitivity: dict[SensitivityKey, Annotated[tuple[Any, Any], BeforeValidator(_low_high), WithJsonSchema(
+        {"type": "array", "minItems": 2, "maxItems": 2})]] | None = Field(
+        default=None, description="tradecast sensitivity: key path (or model-growth, "
+        "model-spread) -> [low, high]")
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import base64
 import html as _html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from forecast.report.blocks import Block, Chart, Code, Items, Para, Table
+from forecast.report.blocks import Block, Chart, Code, Items, Para, Section, Table
 from forecast.report.formatting import _at, basis, vintage
 from forecast.report.layout import sections
 
@@ -76,21 +76,41 @@ def html(result: Mapping[str, Any], charts: Mapping[str, bytes]) -> str:
     scenario = result.get("scenario") or {}
     name = str(scenario.get("name") or "tradecast")
     title = str(scenario.get("title") or name)
+    version = _at(result, "versions", "tradecast") or _at(result, "reproduce", "versions", "tradecast")
+    return page("Feasibility report", title,
+                f"Scenario {name} ({scenario.get('file', '')}) · {basis(result)} · {vintage(result)}",
+                sections(result), charts,
+                f"Produced by tradecast{' ' + str(version) if version else ''} from the result of "
+                f"scenario {name}. Probabilities are the model's, given the figures and assumptions "
+                f"stated above.")
+
+
+def page(kicker: str, title: str, sub: str, secs: Sequence[Section], charts: Mapping[str, bytes],
+         footer: str) -> str:
+    """One self-contained HTML page of numbered sections (any report: a run, a comparison...).
+
+    Parameters
+    ----------
+    kicker, title, sub : str
+        The kind of report, its title and a line under it.
+    secs : sequence of Section
+        The sections, in order.
+    charts : mapping
+        Chart key to PNG bytes.
+    footer : str
+        What produced the page.
+    """
     parts = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f"<title>{_e(title)} — feasibility report</title>", f"<style>{CSS}</style>", "</head>", "<body>",
-             '<div class="page">', '<p class="kicker">Feasibility report</p>', f"<h1>{_e(title)}</h1>",
-             f'<p class="sub">Scenario {_e(name)} ({_e(scenario.get("file", ""))}) · {_e(basis(result))} · '
-             f"{_e(vintage(result))}</p>"]
-    for sec in sections(result):
+             f"<title>{_e(title)} — {_e(kicker.lower())}</title>", f"<style>{CSS}</style>", "</head>",
+             "<body>", '<div class="page">', f'<p class="kicker">{_e(kicker)}</p>',
+             f"<h1>{_e(title)}</h1>", f'<p class="sub">{_e(sub)}</p>']
+    for sec in secs:
         parts.append(f'<div class="section" id="s{sec.number}">')
         parts.append(f"<h2>{_e(sec.heading)}</h2>")
         parts.extend(_html_block(b, charts) for b in sec.blocks)
         parts.append("</div>")
-    version = _at(result, "versions", "tradecast") or _at(result, "reproduce", "versions", "tradecast")
-    parts.append(f'<p class="footer">Produced by tradecast{" " + _e(version) if version else ""} from the '
-                 f"result of scenario {_e(name)}. Probabilities are the model's, given the figures and "
-                 f"assumptions stated above.</p>")
+    parts.append(f'<p class="footer">{_e(footer)}</p>')
     parts += ["</div>", "</body>", "</html>"]
     return "\n".join(p for p in parts if p) + "\n"
 

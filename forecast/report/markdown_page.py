@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from forecast.report.blocks import Block, Chart, Code, Items, Para
+from forecast.report.blocks import Block, Chart, Code, Items, Para, Section
 from forecast.report.formatting import basis, vintage
 from forecast.report.layout import sections
 
@@ -34,10 +34,15 @@ def markdown(result: Mapping[str, Any], chart_files: Mapping[str, str]) -> str:
     """
     scenario = result.get("scenario") or {}
     name = str(scenario.get("name") or "tradecast")
-    lines = [f"# {_m(scenario.get('title') or name)}", "",
-             f"Feasibility report · scenario {_m(name)} ({_m(scenario.get('file', ''))}) · "
-             f"{_m(basis(result))} · {_m(vintage(result))}", ""]
-    for sec in sections(result):
+    return page(str(scenario.get("title") or name),
+                f"Feasibility report · scenario {name} ({scenario.get('file', '')}) · "
+                f"{basis(result)} · {vintage(result)}", sections(result), chart_files)
+
+
+def page(title: str, sub: str, secs: Sequence[Section], chart_files: Mapping[str, str]) -> str:
+    """Numbered sections as one Markdown page, charts referenced by relative file name."""
+    lines = [f"# {_m(title)}", "", _m(sub), ""]
+    for sec in secs:
         lines += [f"## {_m(sec.heading)}", ""]
         for b in sec.blocks:
             text = _md_block(b, chart_files)

@@ -1,0 +1,345 @@
+"""One scenario run with some of its values changed: sweeps (a grid) and sensitivity (one
+assumption at a time), all on common random numbers and one set of fitted models.
+
+Every variant is the scenario's resolved tree with values replaced at key paths
+(:mod:`forecast.keypaths`), validated exactly as a file would be, and run with the
+same seed and paths as the scenario itself. Random streams are addressed by role
+and index (:mod:`forecast.simulate`), so the variants draw the same numbers and
+their differences are paired; fits are shared through
+:func:`forecast.pipeline.fit`'s cache, so changing growth assumptions, shocks or
+the target never refits a model.
+
+Default sensitivity ranges (:data:`RULES`), used for every assumption a scenario's
+``sensitivity`` block does not declare:
+
+========================================  ==========================================
+value                                     low / high
+========================================  ==========================================
+growth ``mean``, ``mode``, ``shift``      central − 0.05 / + 0.05 (5 percentage points)
+spreads ``sd``, ``scale``, ``sd_below``,  central × 0.75 / × 1.25
+``sd_above``
+``df``                                    central × 0.5 / × 2 (at most 1000)
+shock ``probability``                     central × 0.5 / × 1.5 (at most 1)
+shock impact rates (a number, ``mean``,   central × 0.5 / × 1.5 (half and one and a
+``mode``, ``low``, ``high``)              half times the hit)
+shock ``recovery``                        central − 0.25 / + 0.25, within [0, 1]
+``model-growth``: a shift of the model's  −0.05 / +0.05, in the years no growth
+growth                                    entry covers
+``model-spread``: a scale of the          × 0.75 / × 1.25, same years
+model's spread around its mean
+========================================  ==========================================
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from forecast import keypaths
+from forecast.compare import paired
+from forecast.errors import ForecastError, ScenarioError
+from forecast.pipeline import RunResult, run
+from forecast.scenario import IMPLICIT, GrowthAdjust, GrowthHistorical, Scenario
+
+if TYPE_CHECKING:
+    from forecast.loading import Prepared
+
+#: Validates a changed tree and selects its series; the string says which change it is.
+Prepare = Callable[[dict[str, Any], str], "Prepared"]
+
+#: Parameter name -> (rule in words, low, high) of the default sensitivity ranges.
+RULES: dict[str, tuple[str, Callable[[float], float], Callable[[float], float]]] = {
+    "rate": ("±5 pp", lambda c: c - 0.05, lambda c: c + 0.05),
+    "spread": ("×0.75 / ×1.25", lambda c: c * 0.75, lambda c: c * 1.25),
+    "df": ("×0.5 / ×2", lambda c: c * 0.5, lambda c: min(c * 2.0, 1000.0)),
+    "probability": ("×0.5 / ×1.5", lambda c: c * 0.5, lambda c: min(c * 1.5, 1.0)),
+    "impact": ("×0.5 / ×1.5", lambda c: c * 0.5, lambda c: max(c * 1.5, -0.99)),
+    "recovery": ("±0.25", lambda c: max(c - 0.25, 0.0), lambda c: min(c + 0.25, 1.0)),
+}
+_GROWTH_PARAMS = {"mean": "rate", "mode": "rate", "shift": "rate", "sd": "spread", "scale": "spread",
+                  "sd_below": "spread", "sd_above": "spread", "df": "df"}
+_IMPACT_PARAMS = {"mean": "impact", "mode": "impact", "low": "impact", "high": "impact",
+                  "sd": "spread", "scale": "spread", "sd_below": "spread", "sd_above": "spread",
+                  "df": "df"}
+
+
+def _round(v: float) -> float:
+    return float(f"{v:.12g}")
+
+
+def _because(changes: Sequence[tuple[str, Any]], verb: str) -> str:
+    return f"(from {verb} " + ", ".join(f"{k}={v}" for k, v in changes) + ")"
+
+
+def _apply(tree: Mapping[str, Any], changes: Sequence[tuple[str, Any]], where: str,
+           verb: str) -> dict[str, Any]:
+    out = dict(tree)
+    for key, value in changes:
+        if key in IMPLICIT:
+            continue
+        try:
+            out = keypaths.with_value(out, key, value)
+        except ValueError as e:
+            raise ScenarioError(where, key, f"{e} {_because(changes, verb)}") from None
+    return out
+
+
+# --- sweeps ----------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Point:
+    """One grid point: the values set, and the run."""
+
+    values: tuple[tuple[str, Any], ...]
+    result: RunResult
+
+
+@dataclass(frozen=True, eq=False)
+class Sweep:
+    """A scenario run over a grid of values (every combination, first key slowest)."""
+
+    keys: tuple[str, ...]
+    points: tuple[Point, ...]
+
+
+def grid(axes: Mapping[str, Sequence[Any]]) -> list[tuple[tuple[str, Any], ...]]:
+    """Every combination of the axes' values, first key slowest."""
+    keys = list(axes)
+    return [tuple(zip(keys, combo)) for combo in itertools.product(*(axes[k] for k in keys))]
+
+
+def sweep(tree: Mapping[str, Any], axes: Mapping[str, Sequence[Any]], prepare: Prepare, *,
+          where: str, paths: int, seed: int, fits: dict[tuple[object, ...], Any] | None = None,
+          verb: str = "--set") -> Sweep:
+    """Run the scenario at every point of the grid, with common random numbers.
+
+    Parameters
+    ----------
+    tree : mapping
+        The scenario's resolved tree.
+    axes : mapping
+        Key path -> values.
+    prepare : callable
+        ``prepare(tree, because)``: validates a changed tree and selects its series
+        (:func:`forecast.loading.variant`).
+    where : str
+        The scenario file, for errors.
+    paths, seed : int
+        Common to every point.
+    fits : dict, optional
+        Fit cache (:func:`forecast.pipeline.fit`); one is made if not given.
+    """
+    fits = {} if fits is None else fits
+    points = []
+    for changes in grid(axes):
+        prep = prepare(_apply(tree, changes, where, verb), _because(changes, verb))
+        points.append(Point(changes, run(prep.scenario, where=where, paths=paths, seed=seed,
+                                         series=prep.series, per_model=False, fits=fits,
+                                         data_sha256=prep.data_sha256)))
+    return Sweep(tuple(axes), tuple(points))
+
+
+# --- sensitivity -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Assumption:
+    """One assumption varied in a sensitivity analysis.
+
+    Attributes
+    ----------
+    key : str
+        Key path in the scenario (or ``model-growth`` / ``model-spread``).
+    label : str
+        What it is, in words.
+    central, low, high : Any
+        The scenario's value and the two it is moved to.
+    rule : str
+        ``declared`` (the scenario's ``sensitivity`` block) or the default rule applied.
+    """
+
+    key: str
+    label: str
+    central: Any
+    low: Any
+    high: Any
+    rule: str
+
+
+@dataclass(frozen=True, eq=False)
+class Effect:
+    """An assumption at its low and high value against the central run.
+
+    ``p_low_se`` and ``p_high_se`` are paired standard errors of the differences
+    from the central probability (common random numbers).
+    """
+
+    assumption: Assumption
+    low: RunResult
+    high: RunResult
+    p_low_se: float
+    p_high_se: float
+
+    @property
+    def swing(self) -> float:
+        """|P(high) − P(low)|, by which the tornado is sorted."""
+        return abs(self.high.feasibility.probability - self.low.feasibility.probability)
+
+
+@dataclass(frozen=True, eq=False)
+class Sensitivity:
+    """The central run and each assumption's effect, largest swing first."""
+
+    central: RunResult
+    effects: tuple[Effect, ...]
+    notes: tuple[str, ...]
+
+
+def _span_text(years: tuple[int, int] | None) -> str:
+    if years is None:
+        return "every year"
+    return str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}"
+
+
+def uncovered_years(sc: Scenario, last_year: int) -> list[tuple[int, int]]:
+    """Runs of simulated years in which no growth entry replaces or adjusts the model."""
+    covered = {y for g in sc.growth for y in range(g.years[0], g.years[1] + 1)}
+    free = [y for y in range(last_year + 1, sc.target.year + 1) if y not in covered]
+    runs: list[tuple[int, int]] = []
+    for y in free:
+        if runs and runs[-1][1] == y - 1:
+            runs[-1] = (runs[-1][0], y)
+        else:
+            runs.append((y, y))
+    return runs
+
+
+def default_assumptions(sc: Scenario, last_year: int) -> list[Assumption]:
+    """Every assumption of the scenario with its default low and high (:data:`RULES`)."""
+    out: list[Assumption] = []
+
+    def add(key: str, label: str, central: float, kind: str) -> None:
+        rule, lo, hi = RULES[kind]
+        low, high = _round(lo(central)), _round(hi(central))
+        if low != high:
+            out.append(Assumption(key, label, central, low, high, f"default {rule}"))
+
+    for i, g in enumerate(sc.growth):
+        if isinstance(g, GrowthHistorical):
+            continue
+        what = f"growth {_span_text(g.years)}"
+        kind = "adjustment" if isinstance(g, GrowthAdjust) else g.dist
+        for name, rule in _GROWTH_PARAMS.items():
+            if name in type(g).model_fields:
+                add(f"growth[{i}].{name}", f"{what} ({kind}): {name}", float(getattr(g, name)), rule)
+    for i, s in enumerate(sc.shocks):
+        what = f"shock {s.name!r}"
+        if s.probability > 0:
+            add(f"shocks[{i}].probability", f"{what}: probability a year", s.probability, "probability")
+        if isinstance(s.impact, (int, float)):
+            add(f"shocks[{i}].impact", f"{what}: impact", float(s.impact), "impact")
+        else:
+            for name, rule in _IMPACT_PARAMS.items():
+                if name in type(s.impact).model_fields:
+                    add(f"shocks[{i}].impact.{name}", f"{what}: impact {name}",
+                        float(getattr(s.impact, name)), rule)
+        add(f"shocks[{i}].recovery", f"{what}: share recovered the next year", s.recovery, "recovery")
+    free = uncovered_years(sc, last_year)
+    if free:
+        span = ", ".join(_span_text(r) for r in free)
+        out.append(Assumption("model-growth", f"model's growth, {span}: shift", 0.0, -0.05, 0.05,
+                              "default ±5 pp"))
+        out.append(Assumption("model-spread", f"model's spread, {span}: scale", 1.0, 0.75, 1.25,
+                              "default ×0.75 / ×1.25"))
+    return out
+
+
+def assumptions(sc: Scenario, tree: Mapping[str, Any], last_year: int) -> list[Assumption]:
+    """The defaults, with the scenario's ``sensitivity`` block overriding or adding ranges."""
+    found = {a.key: a for a in default_assumptions(sc, last_year)}
+    for key, (low, high) in (sc.sensitivity or {}).items():
+        if key in IMPLICIT:
+            central: Any = 0.0 if key == "model-growth" else 1.0
+        else:
+            try:
+                central = keypaths.get(tree, key)
+            except KeyError:
+                central = None  # a default the file does not write; the schema fills it
+        label = found[key].label if key in found else key
+        if key in found and central is None:
+            central = found[key].central
+        found[key] = Assumption(key, label, central, low, high, "declared")
+    return list(found.values())
+
+
+def _implicit(tree: Mapping[str, Any], sc: Scenario, last_year: int, key: str,
+              value: Any) -> dict[str, Any]:
+    """``tree`` with the model's growth shifted or its spread scaled in the uncovered years."""
+    param = "shift" if key == "model-growth" else "scale"
+    extra = [{"years": f"{a}..{b}", param: value} for a, b in uncovered_years(sc, last_year)]
+    return {**tree, "growth": [*tree.get("growth", []), *extra]}
+
+
+def sensitivity(prepared: Prepared, prepare: Prepare, *, paths: int, seed: int,
+                fits: dict[tuple[object, ...], Any] | None = None) -> Sensitivity:
+    """Move each assumption to its low and its high value, one at a time.
+
+    Parameters
+    ----------
+    prepared : Prepared
+        The scenario as written (:func:`forecast.loading.prepare`).
+    prepare : callable
+        ``prepare(tree, because)`` (:func:`forecast.loading.variant`).
+    paths, seed : int
+        Common to every run.
+    fits : dict, optional
+        Fit cache shared by every run.
+
+    Notes
+    -----
+    A declared value the schema rejects is an error; a default one (a rule applied to
+    an unusual central value) is skipped with a note.
+    """
+    fits = {} if fits is None else fits
+    sc, where, tree = prepared.scenario, prepared.file.where, prepared.file.tree
+    last = prepared.series.last_year
+    central = run(sc, where=where, paths=paths, seed=seed, series=prepared.series, per_model=False,
+                  fits=fits, data_sha256=prepared.data_sha256)
+    effects, notes = [], []
+    if not sc.sensitivity and not default_assumptions(sc, last):
+        notes.append("nothing to vary: every simulated year has a growth assumption without "
+                     "parameters (historical) and there are no shocks")
+    for a in assumptions(sc, tree, last):
+        ends = []
+        for value in (a.low, a.high):
+            changes = [(a.key, value)]
+            t = _implicit(tree, sc, last, a.key, value) if a.key in IMPLICIT else tree
+            try:
+                prep = prepare(_apply(t, changes, where, "sensitivity"),
+                               _because(changes, "sensitivity"))
+            except ForecastError as e:
+                if a.rule == "declared":
+                    raise
+                notes.append(f"{a.label} not varied: {e.problems[0].message}")
+                break
+            ends.append(run(prep.scenario, where=where, paths=paths, seed=seed, series=prep.series,
+                            per_model=False, fits=fits, data_sha256=prep.data_sha256))
+        if len(ends) == 2:
+            se = [paired(central, r)[1] for r in ends]
+            effects.append(Effect(a, ends[0], ends[1], se[0], se[1]))
+    effects.sort(key=lambda e: (-e.swing, -abs(median(e.high) - median(e.low))))
+    return Sensitivity(central, tuple(effects), tuple(notes))
+
+
+def median(r: RunResult) -> float:
+    """The target-year median level of a run."""
+    return float(r.feasibility.quantiles[r.scenario.target.year][0.5])
+
+
+def is_numeric(values: Sequence[Any]) -> bool:
+    """Whether every value is a number (a sweep chart can put it on an axis)."""
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v)
+               for v in values)

@@ -162,14 +162,7 @@ def fan_chart(hist_years: Sequence[int], hist_values: Sequence[float], years: Se
     bytes
         PNG.
     """
-    hy = np.asarray(hist_years, dtype=float)
-    hv = np.asarray(hist_values, dtype=float) / 1e9
-    fy = np.asarray(list(years), dtype=float)
-    q = {str(level): np.array([_level(quantiles, y, level) for y in years]) / 1e9
-         for level in ("0.025", "0.1", "0.25", "0.5", "0.75", "0.9", "0.975")}
-    if hy.size:  # the fan opens at the last observation
-        fy = np.concatenate([hy[-1:], fy])
-        q = {k: np.concatenate([hv[-1:], v]) for k, v in q.items()}
+    hy, hv, fy, q = fan_arrays(hist_years, hist_values, years, quantiles)
     target = target_value / 1e9
     with _style():
         fig, (ax,) = _figure(title, caption, right=1.25, legend_rows=2)
@@ -198,6 +191,27 @@ def fan_chart(hist_years: Sequence[int], hist_values: Sequence[float], years: Se
         order += [labels.index(b[0]) for b in reversed(BANDS)]
         _legend_above(ax, [handles[i] for i in order], [labels[i] for i in order], ncols=3)
         return _png(fig)
+
+
+#: The quantile levels a fan chart draws.
+FAN_LEVELS = ("0.025", "0.1", "0.25", "0.5", "0.75", "0.9", "0.975")
+
+
+def fan_arrays(hist_years: Sequence[int], hist_values: Sequence[float], years: Sequence[int],
+               quantiles: Mapping[int | str, Mapping[float | str, float]]
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Observed years and values (US$ bn), and the fan's years and quantiles (US$ bn) by
+    level (:data:`FAN_LEVELS`), the fan opening at the last observation."""
+    hy = np.asarray(list(hist_years), dtype=float)
+    hv = np.asarray(list(hist_values), dtype=float) / 1e9
+    years = list(years)
+    fy = np.asarray(years, dtype=float)
+    q = {level: np.array([_level(quantiles, y, level) for y in years], dtype=float) / 1e9
+         for level in FAN_LEVELS}
+    if hy.size and fy.size:
+        fy = np.concatenate([hy[-1:], fy])
+        q = {k: np.concatenate([hv[-1:], v]) for k, v in q.items()}
+    return hy, hv, fy, q
 
 
 def _level(quantiles: Mapping[int | str, Mapping[float | str, float]], year: int | str,

@@ -10,6 +10,7 @@ paired one, much smaller than the unpaired one when the scenarios are alike.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -76,13 +77,30 @@ def flatten(tree: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: tree}
 
 
+def _item(key: str) -> str | None:
+    """``growth[0]`` for ``growth[0].mean``: the list item a key belongs to, if any."""
+    m = re.match(r"^(.*?\[\d+\])", key)
+    return m.group(1) if m else None
+
+
 def differences(base: Mapping[str, Any], other: Mapping[str, Any]) -> tuple[str, ...]:
-    """What ``other`` assumes differently from ``base``, in words, one key path each."""
+    """What ``other`` assumes differently from ``base``, in words: one line per changed key
+    path, or per list item (a growth entry, a shock) only one of them has."""
     a = {k: v for k, v in flatten(base).items() if k.split(".")[0].split("[")[0] not in LABELS}
     b = {k: v for k, v in flatten(other).items() if k.split(".")[0].split("[")[0] not in LABELS}
-    out = []
+    items_a = {_item(k) for k in a} - {None}
+    items_b = {_item(k) for k in b} - {None}
+    out, done = [], set()
     for key in sorted(set(a) | set(b)):
-        if key not in b:
+        item = _item(key)
+        if item is not None and (item in items_a) != (item in items_b):
+            if item not in done:
+                done.add(item)
+                side = b if item in items_b else a
+                fields = ", ".join(f"{k[len(item) + 1:]} {v!r}" for k, v in side.items()
+                                   if _item(k) == item)
+                out.append(f"{item}: {'added' if side is b else 'removed'} ({fields})")
+        elif key not in b:
             out.append(f"{key}: {a[key]!r} not set (default)")
         elif key not in a:
             out.append(f"{key}: set to {b[key]!r}")
@@ -114,6 +132,11 @@ def caveats(runs: Sequence[RunResult]) -> list[str]:
                        "includes the gap between the two countries' statistics")
         ta, tb = first.scenario.target, r.scenario.target
         if (ta.value, ta.year, ta.kind) != (tb.value, tb.year, tb.kind):
-            out.append(f"{r.scenario.name} asks about a different target ({tb.value:,.0f} {tb.kind} "
-                       f"{tb.year}) than {first.scenario.name} ({ta.value:,.0f} {ta.kind} {ta.year})")
+            out.append(f"{r.scenario.name} asks about a different target ({_target_words(tb)}) "
+                       f"than {first.scenario.name} ({_target_words(ta)})")
     return out
+
+
+def _target_words(t: Any) -> str:
+    """``US$2bn in 2024`` / ``US$3bn by 2030``."""
+    return f"US${t.value / 1e9:.4g}bn {'in' if t.kind == 'level' else 'by'} {t.year}"

@@ -78,6 +78,7 @@ def sweep_dict(sweep: Sweep, *, where: str, command: str | None = None) -> dict[
     first = sweep.points[0].result
     notes = list(dict.fromkeys(n for p in sweep.points for n in p.result.notes))
     out = {"sweep": {"scenario": first.scenario.name, "file": where, "keys": list(sweep.keys),
+                     "as_written": sweep.as_written,
                      "paths": first.feasibility.paths, "seed": first.feasibility.seed,
                      "points": [{"values": dict(p.values), **_point(p.result)} for p in sweep.points],
                      "notes": notes},

@@ -75,7 +75,7 @@ def _because(changes: Sequence[tuple[str, Any]], verb: str) -> str:
     return f"(from {verb} " + ", ".join(f"{k}={v}" for k, v in changes) + ")"
 
 
-def _apply(tree: Mapping[str, Any], changes: Sequence[tuple[str, Any]], where: str,
+def apply_changes(tree: Mapping[str, Any], changes: Sequence[tuple[str, Any]], where: str,
            verb: str) -> dict[str, Any]:
     out = dict(tree)
     for key, value in changes:
@@ -100,10 +100,12 @@ class Point:
 
 @dataclass(frozen=True, eq=False)
 class Sweep:
-    """A scenario run over a grid of values (every combination, first key slowest)."""
+    """A scenario run over a grid of values (every combination, first key slowest), and each
+    key's value as the file writes it (None where it leaves it to the default)."""
 
     keys: tuple[str, ...]
     points: tuple[Point, ...]
+    as_written: dict[str, Any]
 
 
 def grid(axes: Mapping[str, Sequence[Any]]) -> list[tuple[tuple[str, Any], ...]]:
@@ -136,11 +138,17 @@ def sweep(tree: Mapping[str, Any], axes: Mapping[str, Sequence[Any]], prepare: P
     fits = {} if fits is None else fits
     points = []
     for changes in grid(axes):
-        prep = prepare(_apply(tree, changes, where, verb), _because(changes, verb))
+        prep = prepare(apply_changes(tree, changes, where, verb), _because(changes, verb))
         points.append(Point(changes, run(prep.scenario, where=where, paths=paths, seed=seed,
                                          series=prep.series, per_model=False, fits=fits,
                                          data_sha256=prep.data_sha256)))
-    return Sweep(tuple(axes), tuple(points))
+    written = {}
+    for key in axes:
+        try:
+            written[key] = keypaths.get(tree, key)
+        except KeyError:
+            written[key] = None
+    return Sweep(tuple(axes), tuple(points), written)
 
 
 # --- sensitivity -----------------------------------------------------------------------
@@ -318,7 +326,7 @@ def sensitivity(prepared: Prepared, prepare: Prepare, *, paths: int, seed: int,
             changes = [(a.key, value)]
             t = _implicit(tree, sc, last, a.key, value) if a.key in IMPLICIT else tree
             try:
-                prep = prepare(_apply(t, changes, where, "sensitivity"),
+                prep = prepare(apply_changes(t, changes, where, "sensitivity"),
                                _because(changes, "sensitivity"))
             except ForecastError as e:
                 if a.rule == "declared":

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import scenario, snapshot, write
+
 from forecast import keypaths, loading, variants
 from forecast.errors import ScenarioError
 from forecast.models import combination
@@ -201,3 +201,46 @@ def test_sensitivity_command_text_and_json(cli, tmp_path: Path) -> None:
     d = json.loads(cli("sensitivity", "s.yaml", "--paths", 5000, "--json").stdout)
     assert len(d["sensitivity"]) == 6 and d["central"]["probability"] == d["scenario"]["probability"]
     assert d["sensitivity"][0]["key"] == "growth[0].mean"  # the largest swing first
+
+
+# --- reports ---------------------------------------------------------------------------
+
+def test_compare_sweep_and_sensitivity_write_their_reports(cli, tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", scenario("a", extra=GROWTH))
+    write(tmp_path, "b.yaml", scenario("b", extra=GROWTH.replace("0.08", "0.12") + SHOCK))
+    out = tmp_path / "out"
+    r = cli("compare", "a.yaml", "b.yaml", "--paths", 4000, "--out", out)
+    assert r.exit_code == 0, r.output
+    r = cli("run", "b.yaml", "--paths", 4000, "--set", "growth[0].mean=0..0.2/5", "--out", out)
+    assert r.exit_code == 0, r.output
+    r = cli("sensitivity", "b.yaml", "--paths", 4000, "--out", out)
+    assert r.exit_code == 0, r.output
+    names = {p.name for p in out.iterdir()}
+    assert {"comparison.json", "comparison.html", "comparison.md", "comparison-probabilities.png",
+            "comparison-distributions.png", "comparison-fans.png",
+            "b-sweep.json", "b-sweep.html", "b-sweep.md", "b-sweep-curve.png",
+            "b-sensitivity.json", "b-sensitivity.html", "b-sensitivity.md",
+            "b-sensitivity-tornado.png"} == names
+    for png in out.glob("*.png"):
+        assert png.read_bytes().startswith(b"\x89PNG")
+    page = (out / "comparison.html").read_text(encoding="utf-8")
+    assert "src=\"http" not in page and page.count("data:image/png;base64") == 3
+    d = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    diff = d["differences"][0]
+    assert f"{diff['probability_diff'] * 100:+.2f} pp" in page  # the page shows the JSON's numbers
+    md = (out / "b-sensitivity.md").read_text(encoding="utf-8")
+    assert "![" in md and "(b-sensitivity-tornado.png)" in md
+    sens = json.loads((out / "b-sensitivity.json").read_text(encoding="utf-8"))
+    assert sens["command"].startswith("tradecast sensitivity b.yaml --out")
+    sweep = json.loads((out / "b-sweep.json").read_text(encoding="utf-8"))["sweep"]
+    assert sweep["as_written"] == {"growth[0].mean": 0.12} and len(sweep["points"]) == 5
+    assert "--set growth[0].mean=" in sweep["command"]
+
+
+def test_a_failed_comparison_writes_nothing(cli, tmp_path: Path, out_dir: Path) -> None:
+    write(tmp_path, "a.yaml", scenario("a"))
+    write(tmp_path, "bad.yaml", scenario("bad", extra="growth: [{years: 2024, shift: -3}]\n"))
+    before = snapshot(out_dir)
+    r = cli("compare", "a.yaml", "bad.yaml", "--out", out_dir)
+    assert r.exit_code == 1 and r.stdout == "" and snapshot(out_dir) == before
+    assert r.stderr.startswith("bad.yaml: growth[0].shift:")

@@ -73,6 +73,9 @@ def comparison_sections(d: Mapping[str, Any]) -> list[Section]:
     hi = max(runs, key=lambda r: r["probability"])
     lead = (f"P(target reached) ranges from {_pct(lo['probability'])} ({lo['scenario']['name']}) to "
             f"{_pct(hi['probability'])} ({hi['scenario']['name']}) across {len(runs)} scenarios.")
+    targets = {f"{_short_money(r['target']['value'])} {r['target']['kind']} {r['target']['year']}"
+               for r in runs}
+    bases = {basis(r) for r in runs}
     rows = []
     for r in runs:
         t = r["target"]
@@ -80,15 +83,24 @@ def comparison_sections(d: Mapping[str, Any]) -> list[Section]:
         x = diffs.get(r["scenario"]["name"])
         vs = "first" if x is None else (f"{x['probability_diff'] * 100:+.2f} pp ± "
                                         f"{x['probability_diff_se'] * 100:.2f}")
-        rows.append((r["scenario"]["name"], f"{_short_money(t['value'])} {t['kind']} {t['year']}",
-                     basis(r), _p(r), _bn3(q["0.5"]), f"{_bn3(q['0.05'])}–{_bn3(q['0.95'])}",
+        rows.append((r["scenario"]["name"],
+                     *([f"{_short_money(t['value'])} {t['kind']} {t['year']}"] if len(targets) > 1 else []),
+                     *([_at(r, "data", "reporter", default="inline")] if len(bases) > 1 else []),
+                     _p(r), _bn3(q["0.5"]), f"{_bn3(q['0.05'])}–{_bn3(q['0.95'])}",
                      _growth(r["required_growth"]), vs))
+    header = ("Scenario", *(["Target"] if len(targets) > 1 else []),
+              *(["Statistics"] if len(bases) > 1 else []), "P(target)", "Median", "5–95%",
+              "Growth needed", "vs first")
+    same = "; ".join([*([f"target {next(iter(targets))}"] if len(targets) == 1 else []),
+                      *([next(iter(bases))] if len(bases) == 1 else [])])
     answer: list[Block] = [
         Para(lead, "lead"),
-        Table(("Scenario", "Target", "Basis", "P(target)", "Median, US$ bn", "5–95%, US$ bn",
-               "Required growth a year", "vs first (paired s.e.)"), tuple(rows),
-              (False, False, False, True, True, True, True, True),
-              f"All scenarios run with {first['paths']:,} paths and seed {first['seed']}: the same "
+        Table(header, tuple(rows), (False,) * (len(header) - 5) + (True,) * 5,
+              (f"Every scenario: {same}. " if same else "")
+              + "Median and 5–95%: the value in the target year, US$ bn. Growth needed: a year, "
+              "from the last observed figure. vs first: the difference in P from the first "
+              "scenario ± its paired standard error. "
+              f"All run with {first['paths']:,} paths and seed {first['seed']}: the same "
               "random draws wherever they share structure."),
         Chart("probabilities", "Each scenario's probability of reaching its target, with 95% "
                                "Monte Carlo intervals."),
@@ -188,7 +200,7 @@ def sweep_sections(d: Mapping[str, Any], charted: bool) -> list[Section]:
     blocks: list[Block] = [
         Para(f"P(target reached) runs from {_pct(lo['probability'])} at {where(lo)} to "
              f"{_pct(hi['probability'])} at {where(hi)}.", "lead"),
-        *([Chart("sweep", "Probability of reaching the target against the swept value, with 95% "
+        *([Chart("curve", "Probability of reaching the target against the swept value, with 95% "
                           "Monte Carlo bands.")] if charted else []),
         Table((*sw["keys"], "P(target)", "Median in the target year, US$ bn", "5–95%, US$ bn",
                "Required growth a year"), rows,
@@ -216,15 +228,15 @@ def sweep_files(d: Mapping[str, Any], sweep: Sweep, formats: Sequence[str]) -> d
         money = is_numeric(xs) and min(abs(float(v)) for v in xs) >= 1e5
         lo = min(p["probability"] for p in sw["points"])
         hi = max(p["probability"] for p in sw["points"])
-        charts["sweep"] = cc.sweep_curve(
+        charts["curve"] = cc.sweep_curve(
             x, xs, lines, f"P(target reached) from {_pct(lo)} to {_pct(hi)} as {x} varies",
             f"{sw['scenario']}: {basis(first)}, {vintage(first)}; {sw['paths']:,} paths per run, "
             f"seed {sw['seed']}, common random numbers. Bands: 95% Monte Carlo intervals.",
-            money=money)
+            money=money, central=(sw.get("as_written") or {}).get(x))
     title = str(_at(first, "scenario", "title") or sw["scenario"])
     return _files(f"{sw['scenario']}-sweep", "Sweep", title,
                   f"Scenario {sw['scenario']} ({sw['file']}) over " + ", ".join(sw["keys"]),
-                  sweep_sections(d, "sweep" in charts), charts, _footer(first), formats)
+                  sweep_sections(d, "curve" in charts), charts, _footer(first), formats)
 
 
 # --- sensitivity -----------------------------------------------------------------------
@@ -245,17 +257,17 @@ def sensitivity_sections(d: Mapping[str, Any]) -> list[Section]:
         blocks.append(Chart("tornado", "Tornado: P(target) and the median target-year value with "
                                        "each assumption at its low and high value."))
         blocks.append(Table(
-            ("Assumption", "Key", "Low / high", "P at low", "P at high", "Swing",
-             f"Median {year} low / high, US$ bn", "Range"),
-            tuple((r["label"], r["key"], f"{value_text(r['key'], r['low'])} / "
+            ("Assumption (key path)", "Low / high", "P at low", "P at high", "Swing",
+             f"Median {year}, low / high", "Range"),
+            tuple((f"{r['label']} ({r['key']})", f"{value_text(r['key'], r['low'])} / "
                    f"{value_text(r['key'], r['high'])}",
                    f"{r['probability_low'] * 100:.2f}% ± {r['probability_low_diff_se'] * 100:.2f}",
                    f"{r['probability_high'] * 100:.2f}% ± {r['probability_high_diff_se'] * 100:.2f}",
                    f"{r['swing'] * 100:.1f} pp", f"{_bn3(r['median_low'])} / {_bn3(r['median_high'])}",
                    r["rule"]) for r in rows),
-            (False, False, True, True, True, True, True, False),
+            (False, True, True, True, True, True, False),
             "± : paired standard error of the change from the scenario as written (common random "
-            "numbers)."))
+            "numbers). Medians in US$ bn."))
     else:
         blocks.append(Para(f"As written, P(target reached) is {p}; no assumption could be varied.",
                            "lead"))

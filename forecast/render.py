@@ -80,7 +80,10 @@ def summary(result: RunResult) -> str:
         lines.append(f"               {y}  {_bn(q[0.05]):>9} {_bn(q[0.5]):>10} {_bn(q[0.95]):>10}")
     if t.kind == "by" and len(f.reached_by_year) > 1:
         reach = ", ".join(f"{y}: {p:.1%}" for y, p in f.reached_by_year.items())
-        lines.append(f"Reached by     {reach}")
+        first = next((y for y, p in f.reached_by_year.items() if p >= 0.5), None)
+        lines.append(f"Reached by     {reach}; "
+                     + (f"more likely than not from {first}" if first is not None else
+                        f"not more likely than not by {t.year}"))
     c = f.target_curve
     lines.append(f"Targets        {'reached by' if t.kind == 'by' else 'in'} {t.year}: "
                  f"{money(c[0.8])} is 80% likely, {money(c[0.5])} a 50/50 proposition, "

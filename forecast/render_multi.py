@@ -96,7 +96,7 @@ def sweep_text(sweep: Sweep) -> str:
     width = {k: max(len(k), *(len(value_text(k, v)) for p in sweep.points for kk, v in p.values
                              if kk == k)) for k in keys}
     lines = [f"{first.scenario.name}: {len(sweep.points)} run(s) on common random numbers "
-             f"({f0.paths:,} paths, seed {f0.seed}); the model is fitted once per series", "",
+             f"({f0.paths:,} paths, seed {f0.seed}); each model is fitted once per series", "",
              " ".join(f"{k:>{width[k]}s}" for k in keys)
              + f" {'P(target)':>17s} {'':{BAR}s} {'median':>9s} {'5-95%':>15s} {'required':>9s}"]
     for p in sweep.points:

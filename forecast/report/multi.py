@@ -206,7 +206,7 @@ def sweep_sections(d: Mapping[str, Any], charted: bool) -> list[Section]:
                "Required growth a year"), rows,
               (*(True for _ in sw["keys"]), True, True, True, True),
               f"{len(pts)} runs of {sw['scenario']} ({basis(first)}, {vintage(first)}), each with "
-              f"{sw['paths']:,} paths and seed {sw["seed"]}; each model is fitted once per series."),
+              f"{sw['paths']:,} paths and seed {sw['seed']}; each model is fitted once per series."),
     ]
     blocks += [Para(n, "note") for n in sw.get("notes") or []]
     return [Section(1, "The answer across the sweep", tuple(blocks)),

@@ -21,6 +21,7 @@ runs is shown. Needs nothing outside the repository.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import subprocess
@@ -87,24 +88,24 @@ def main() -> None:
     def sweep(reuse: bool) -> None:
         p = loading.prepare(BORDER)
         axes = {"growth[0].mode": keypaths.spaced(0.0, 0.2, 50)}
-        prepare = lambda tree, because: loading.variant(p.file, tree, because=because)  # noqa: E731
+        prepare = functools.partial(loading.variant, p.file)
         if reuse:
             variants.sweep(p.file.tree, axes, prepare, where=p.file.where, paths=200_000, seed=0)
         else:
             for changes in variants.grid(axes):
-                q = prepare(variants.apply_changes(p.file.tree, changes, p.file.where, "--set"), "")
+                q = prepare(p.file.tree, changes)
                 pipeline.run(q.scenario, series=q.series, paths=200_000, seed=0, per_model=False)
 
     def sensitivity(reuse: bool) -> None:
         p = loading.prepare(eight)
-        prepare = lambda tree, because: loading.variant(p.file, tree, because=because)  # noqa: E731
+        prepare = functools.partial(loading.variant, p.file)
         if reuse:
             s = variants.sensitivity(p, prepare, paths=200_000, seed=0)
             assert len(s.effects) == 8, [e.assumption.key for e in s.effects]
         else:
             for a in variants.assumptions(p.scenario, p.file.tree, p.series.last_year):
                 for value in (a.low, a.high):
-                    q = prepare(variants.apply_changes(p.file.tree, [(a.key, value)], "", ""), "")
+                    q = prepare(p.file.tree, [(a.key, value)])
                     pipeline.run(q.scenario, series=q.series, paths=200_000, seed=0, per_model=False)
 
     compare(True)  # warm: imports, statsmodels, the data file

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from forecast.errors import ForecastError, ScenarioError
+from forecast.errors import DataError, ForecastError, ScenarioError
 from forecast.scenario import MAX_PATHS
 
 app = typer.Typer(
@@ -26,7 +26,8 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain click output: a usage error is one "Error: ..." line
 )
 
-Files = Annotated[list[Path], typer.Argument(help="Scenario files (YAML).", show_default=False)]
+Files = Annotated[list[Path], typer.Argument(metavar="SCENARIO...", help="Scenario files (YAML).",
+                                             show_default=False)]
 
 
 def _fail(error: ForecastError) -> None:
@@ -43,10 +44,12 @@ def _prepare(path: Path):  # type: ignore[no-untyped-def]
 
 
 def _variant(prepared):  # type: ignore[no-untyped-def]
-    """``prepare(tree, because)`` for the variants of one scenario file."""
+    """:func:`forecast.loading.variant` bound to one scenario file, for its variants."""
+    import functools
+
     from forecast import loading
 
-    return lambda tree, because: loading.variant(prepared.file, tree, because=because)
+    return functools.partial(loading.variant, prepared.file)
 
 
 def _formats(formats: str) -> tuple[str, ...]:
@@ -66,6 +69,16 @@ def _check_out(out: Path | None, formats: tuple[str, ...] = ()) -> None:
         raise ForecastError("pdf", "", PDF_HINT)
     if out is not None and out.exists() and not out.is_dir():
         raise ScenarioError(str(out), "", "--out must be a folder (a file has this name)")
+
+
+def _unique_names(prepared) -> None:  # type: ignore[no-untyped-def]
+    """Scenarios compared side by side need different names: rows and files are named by them."""
+    seen: dict[str, str] = {}
+    for p in prepared:
+        if p.scenario.name in seen:
+            raise ScenarioError(p.file.where, "name", f"{p.scenario.name!r} is also the name of "
+                                f"{seen[p.scenario.name]}; give each scenario compared its own name")
+        seen[p.scenario.name] = p.file.where
 
 
 def _sets(options: list[str] | None) -> dict[str, list[object]]:
@@ -231,8 +244,9 @@ def report(
 
 @app.command()
 def compare(
-    scenarios: Annotated[list[Path], typer.Argument(help="Two or more scenario files (YAML); each is "
-                                                    "compared with the first.", show_default=False)],
+    scenarios: Annotated[list[Path], typer.Argument(
+        metavar="SCENARIO...", help="Two or more scenario files (YAML); each is compared with the "
+        "first.", show_default=False)],
     paths: Annotated[int | None, typer.Option(
         "--paths", min=1, max=MAX_PATHS,
         help="Paths for every scenario (default: the first scenario's).")] = None,
@@ -252,9 +266,12 @@ def compare(
     if len(scenarios) < 2:
         raise typer.BadParameter("give at least two scenario files")
     chosen = _formats(formats)
+    if out is None and formats != "html,md":
+        raise typer.BadParameter("--format goes with --out DIR")
     try:
         _check_out(out, chosen if out is not None else ())
         prepared = [_prepare(p) for p in scenarios]
+        _unique_names(prepared)
         first = prepared[0].scenario.simulation
         n = paths if paths is not None else first.paths
         s = seed if seed is not None else first.seed
@@ -263,15 +280,16 @@ def compare(
                              scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
                              series=p.series, fits=fits)  # type: ignore[arg-type]
                 for p in prepared]
-        diffs = cmp.compare(runs, [p.file.tree for p in prepared])
+        diffs = cmp.compare(runs)
         notes = cmp.caveats(runs)
         d = render_multi.compare_dict(runs, diffs, notes)
         if out is not None:
             from forecast.report import multi
 
             d["command"] = _command("compare", scenarios, out, formats, paths, seed)
-            written = files.write_files(out, {"comparison.json": render.to_json(d),
-                                              **multi.comparison_files(d, runs, chosen)})
+            stem = multi.comparison_stem([r.scenario.name for r in runs])
+            written = files.write_files(out, {f"{stem}.json": render.to_json(d),
+                                              **multi.comparison_files(d, runs, chosen, stem)})
     except ForecastError as e:
         _fail(e)
     if as_json:
@@ -305,6 +323,8 @@ def sensitivity(
     from forecast import files, render, render_multi, variants
 
     chosen = _formats(formats)
+    if out is None and formats != "html,md":
+        raise typer.BadParameter("--format goes with --out DIR")
     try:
         _check_out(out, chosen if out is not None else ())
         p = _prepare(scenario_file)
@@ -333,10 +353,14 @@ def sensitivity(
 def validate(scenarios: Files) -> None:
     """Check scenario files and their data; exit 1 at the first invalid one, listing
     every problem in it."""
+    from forecast import variants
+
     try:
         for path in scenarios:
             p = _prepare(path)
-            typer.echo(f"ok: {p.file.where} ({p.scenario.name})")
+            n = variants.check(p, _variant(p))
+            checked = f"; {n} sweep and sensitivity value(s) checked" if n else ""
+            typer.echo(f"ok: {p.file.where} ({p.scenario.name}){checked}")
     except ForecastError as e:
         _fail(e)
 
@@ -417,6 +441,49 @@ def backtest(
         sys.stdout.write(render.to_json(report))
     else:
         sys.stdout.write(render.backtest_text(report))
+
+
+data_app = typer.Typer(help="Look into data files: the asymmetry between the two countries' "
+                        "statistics.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(data_app, name="data")
+
+
+@data_app.command("asymmetry")
+def data_asymmetry(
+    pair: Annotated[str, typer.Argument(help="A data file, or a pair name such as kz_kg "
+                                        "(data/kz_kg.csv).", show_default=False)],
+    reporter: Annotated[str | None, typer.Option(
+        "--reporter", help="Whose figures to set against the partner's mirror figures (ISO3; "
+        "default: the first reporter in the file).", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the table as JSON.")] = False,
+) -> None:
+    """By year and flow: each side's figure, the mirror figure, the gap in % and its trend."""
+    from forecast import asymmetry, files, render_data
+
+    path = Path(pair)
+    if not path.suffix:
+        path = Path("data") / f"{pair}.csv"
+    try:
+        if not path.exists():
+            raise DataError(pair, "", f"no data file {files.display_path(path)} (give a file or a pair "
+                            "name such as kz_kg for data/kz_kg.csv)")
+        data = files.read_trade_data(path)
+        reporters = data.reporters
+        a = reporter or reporters[0]
+        if a not in reporters:
+            raise DataError(files.display_path(path), "--reporter", f"expected one of "
+                            f"{', '.join(reporters)} (got {a!r})")
+        partners = sorted({f.partner for f in data.figures if f.reporter == a})
+        b = next((p for p in partners if p in reporters), None)
+        if b is None:
+            raise DataError(files.display_path(path), "", f"no mirror figures: no partner of {a} "
+                            f"({', '.join(partners)}) reports in this file")
+        rows = asymmetry.table(data, a, b)
+    except ForecastError as e:
+        _fail(e)
+    trends = [asymmetry.trend(rows, flow) for flow in asymmetry.MIRROR]
+    d = render_data.asymmetry_dict(files.display_path(path), a, b, rows, trends)
+    sys.stdout.write(render_data.to_json(d) if as_json else render_data.asymmetry_text(d))
 
 
 @app.command()

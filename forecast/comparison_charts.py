@@ -185,6 +185,15 @@ def _pct_text(p: float) -> str:
     return f"{pct:.1f}%" if pct >= 0.1 else f"{pct:.2f}%"
 
 
+def _p_se_text(p: float, se: float) -> str:
+    """``52.4% ± 0.1 pp``: the digits the standard error supports, as in the tables."""
+    from forecast.render import percent_digits
+
+    se = se if np.isfinite(se) else 0.0
+    d = percent_digits(se)
+    return f"{p * 100:.{d}f}% ± {se * 100:.{d}f} pp"
+
+
 def _interval(p: np.ndarray, se: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The 95% interval ``p ± 1.96 se`` clipped to [0, 1]; a missing se counts as 0."""
     s = np.where(np.isfinite(se) & (se > 0), se, 0.0)
@@ -363,8 +372,7 @@ def probabilities(names: Sequence[str], p: Sequence[float], se: Sequence[float],
     reach = float(np.max(hi[ok])) * 100 if ok.any() else 0.0
     xmax = 100.0 if reach >= 55 else min(100.0, _nice_ceiling(max(reach * 1.5, 1.0)))
     per_inch = xmax / axis_w
-    texts = [f"{_pct_text(pi)} ± {float(s) * 100 if np.isfinite(s) else 0.0:.2f} pp" if np.isfinite(pi)
-             else "n/a" for pi, s in zip(pv, sv)]
+    texts = [_p_se_text(float(pi), float(s)) if np.isfinite(pi) else "n/a" for pi, s in zip(pv, sv)]
     with _style():
         fig, (ax,) = _figure(_plain(title), _plain(caption), plot_height=max(1.0, n * row + 0.1),
                              xlabel_room=0.5)

@@ -83,6 +83,30 @@ class Feasibility:
 CURVE_LEVELS: tuple[float, ...] = (0.9, 0.8, 0.5, 0.2, 0.1)
 
 
+def weighted_quantiles(x: np.ndarray, w: np.ndarray | None, levels: tuple[float, ...] | list[float]
+                       ) -> np.ndarray:
+    """Quantiles of the columns of ``x`` (paths x columns, or paths) under weights ``w``.
+
+    Unweighted (``w`` None), :func:`numpy.quantile` with linear interpolation; weighted,
+    the smallest value whose cumulative normalised weight reaches each level.
+    """
+    if w is None:
+        return np.quantile(x, levels, axis=0)
+    x2 = x.reshape(len(x), -1)
+    out = np.empty((len(levels), x2.shape[1]))
+    for j in range(x2.shape[1]):
+        order = np.argsort(x2[:, j], kind="stable")
+        cw = np.cumsum(w[order])
+        idx = np.minimum(np.searchsorted(cw, np.asarray(levels) * cw[-1]), len(order) - 1)
+        out[:, j] = x2[order[idx], j]
+    return out.reshape((len(levels), *x.shape[1:]))
+
+
+def sample_weights(sim: SimulationResult) -> np.ndarray | None:
+    """The weights of the kept sample of paths (the first ones), or None."""
+    return None if sim.weights is None else sim.weights[:len(sim.sample)]
+
+
 def target_curve(sim: SimulationResult, kind: str) -> dict[float, float]:
     """The target value met with each probability in :data:`CURVE_LEVELS`.
 
@@ -94,25 +118,40 @@ def target_curve(sim: SimulationResult, kind: str) -> dict[float, float]:
     """
     x = sim.sample[:, -1] if kind == "level" else sim.sample.max(axis=1)
     with np.errstate(over="ignore", under="ignore"):
-        q = np.exp(np.quantile(x, [1 - p for p in CURVE_LEVELS]))
+        q = np.exp(weighted_quantiles(x, sample_weights(sim), [1 - p for p in CURVE_LEVELS]))
     return {p: float(v) for p, v in zip(CURVE_LEVELS, q)}
 
 
 def assess(sim: SimulationResult, target: Target, last_year: int, last_value: float,
            years: np.ndarray, values: np.ndarray) -> Feasibility:
-    """Probability that the target is met, with its Monte Carlo error, and the quantiles."""
+    """Probability that the target is met, with its Monte Carlo error, and the quantiles.
+
+    Notes
+    -----
+    With importance weights :math:`w_i` (normalised), :math:`\\hat p = \\sum w_i h_i` and
+    its standard error is :math:`\\sqrt{\\sum w_i^2 (h_i - \\hat p)^2}`, the delta-method
+    error of the self-normalised estimator (Owen 2013, *Monte Carlo theory, methods and
+    examples*, section 9.2); unweighted, the binomial :math:`\\sqrt{p(1-p)/n}`.
+    """
     idx = int(np.flatnonzero(sim.years == target.year)[0])
     counts = sim.reached if target.kind == "by" else sim.above
-    p = float(counts[idx] / sim.paths)
+    if sim.weights is None:
+        p = float(counts[idx] / sim.paths)
+        se = mc_standard_error(p, sim.paths)
+    else:
+        w, hits = sim.weights, sim.hits(target.kind)
+        wh = np.where(hits, w, 0.0)
+        p = float(wh.sum() / w.sum())  # the target year is the last simulated year
+        se = float(np.sqrt(np.sum(w * w * (hits - p) ** 2)) / w.sum())
     with np.errstate(over="ignore", under="ignore"):  # the pipeline rejects non-finite results
-        q = np.exp(np.quantile(sim.sample, QUANTILE_LEVELS, axis=0))
+        q = np.exp(weighted_quantiles(sim.sample, sample_weights(sim), QUANTILE_LEVELS))
     quantiles = {int(y): {lvl: float(q[i, j]) for i, lvl in enumerate(QUANTILE_LEVELS)}
                  for j, y in enumerate(sim.years)}
     g = required_growth(target.value, last_value, target.year - last_year)
     return Feasibility(
         target=target, last_year=last_year, last_value=last_value, required_growth=g,
         history=growth_record(years, values, g), probability=p,
-        probability_se=mc_standard_error(p, sim.paths), quantiles=quantiles,
+        probability_se=se, quantiles=quantiles,
         reached_by_year={int(y): float(c / sim.paths) for y, c in zip(sim.years, sim.reached)},
         paths=sim.paths, seed=sim.seed, target_curve=target_curve(sim, target.kind),
     )

@@ -27,7 +27,6 @@ FIXED = frozenset({"name", "title", "description", "extends", "simulation", "swe
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*(\.[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*)*")
 _PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
-_RANGE = re.compile(r"\s*(?P<a>[^./][^/]*?)\s*\.\.\s*(?P<b>[^/]+?)\s*/\s*(?P<n>\d+)\s*")
 
 
 def parts(key: str) -> tuple[str | int, ...]:
@@ -135,18 +134,32 @@ def spaced(first: float, last: float, n: int) -> list[float]:
 def parse_values(text: str) -> list[Any]:
     """``V1,V2,...`` or ``FROM..TO/N`` as a list of values.
 
+    ``2025..2030`` alone (two years) stays text, a year range; two other numbers joined
+    by ``..`` need ``/N``.
+
     Raises
     ------
     ValueError
         For an empty list or a malformed range.
     """
-    m = _RANGE.fullmatch(text)
-    if m:
-        a, b, n = scalar(m["a"]), scalar(m["b"]), int(m["n"])
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (a, b)):
-            raise ValueError(f"FROM..TO/N needs numbers (got {text!r})")
-        if n < 2:
-            raise ValueError(f"FROM..TO/N needs N >= 2 points (got {text!r})")
+    if ".." in text and "," not in text:
+        head, slash, n_text = text.partition("/")
+        a_text, _, b_text = head.partition("..")
+        a, b = scalar(a_text), scalar(b_text)
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (a, b))
+        years = re.fullmatch(r"\s*\d{4}\s*\.\.\s*\d{4}\s*", head) is not None
+        if not slash:
+            if numbers and not years:
+                raise ValueError(f"FROM..TO needs /N, the number of values (e.g. {a_text}..{b_text}/5; "
+                                 f"got {text!r})")
+            return [text.strip()]
+        if not numbers:
+            raise ValueError(f"FROM..TO/N needs numbers FROM and TO (got {text!r})")
+        n = scalar(n_text)
+        if not isinstance(n, int) or isinstance(n, bool) or n < 2:
+            raise ValueError(f"FROM..TO/N needs a whole number N >= 2 (got {text!r})")
+        if a == b:
+            raise ValueError(f"FROM..TO/N needs FROM and TO to differ (got {text!r})")
         return spaced(float(a), float(b), n)
     items = [t for t in text.split(",")]
     if not text.strip() or any(not t.strip() for t in items):

@@ -8,13 +8,14 @@ once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from forecast import files, pipeline, scenario
+from forecast import files, keypaths, pipeline, scenario
 from forecast.errors import DataError, Problem, ScenarioError
-from forecast.scenario import Scenario
+from forecast.scenario import IMPLICIT, Scenario
 from forecast.series import TradeSeries
 
 
@@ -52,28 +53,75 @@ def prepare(path: str | Path) -> Prepared:
     return variant(sf, sf.tree)
 
 
-def variant(sf: files.ScenarioFile, tree: dict[str, Any], *, because: str = "") -> Prepared:
-    """Validate ``tree`` (``sf``'s tree, possibly changed) and select its series.
+def variant(sf: files.ScenarioFile, tree: Mapping[str, Any], changes: Sequence[tuple[str, Any]] = (),
+            *, verb: str = "--set", block: str | None = None,
+            added: Mapping[str, str] | None = None) -> Prepared:
+    """``sf``'s tree with values replaced at key paths, validated, and its series selected.
 
     Parameters
     ----------
     sf : ScenarioFile
         The file the tree came from, for error messages.
-    tree : dict
-        The resolved mapping to validate.
-    because : str
-        Appended to every problem's message (e.g. ``"(from --set growth[0].mean=0.5)"``).
+    tree : mapping
+        The resolved mapping to change (``sf.tree``, or a copy with entries added).
+    changes : sequence of (key path, value)
+        The values to set (:func:`forecast.keypaths.with_value`); keys in ``IMPLICIT``
+        (``model-growth``, ``model-spread``) are skipped: their entries are already in ``tree``.
+    verb : str
+        How the values were given, for messages: ``--set``, ``sweep``, ``sensitivity``.
+    block : str, optional
+        None when the values come from the command line (errors name the file given); else
+        the block of the file that sets them (errors name the file in the ``extends`` chain
+        that has the block, and the key as ``block.key``).
+    added : mapping, optional
+        Key paths of entries added to ``tree`` (``growth[2]``) -> the key to name instead.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file and key where the offending value was given.
     """
-    suffix = f" {because}" if because else ""
+    because = f" (from {verb} " + ", ".join(f"{k}={v}" for k, v in changes) + ")" if changes else ""
+    changed = {k: f"{block}.{k}" if block else k for k, _ in changes if k not in IMPLICIT}
+    changed.update(added or {})
+    here = sf.where if block is None else sf.origin(block)
+
+    def locate(key: str) -> tuple[str, str]:
+        for k, shown in changed.items():
+            if key == k or key.startswith((f"{k}.", f"{k}[")):
+                return here, shown
+        return sf.origin(key), key
+
+    out = dict(tree)
+    for key, value in changes:
+        if key not in IMPLICIT:
+            try:
+                out = keypaths.with_value(out, key, value)
+            except ValueError as e:
+                raise ScenarioError(here, changed[key], f"{e}{because}") from None
+    tree = out
+    suffix = because
+
+    def problems(e: ScenarioError | DataError, data_key: bool = False) -> list[Problem]:
+        out = []
+        for p in e.problems:
+            key = (f"data.{p.key}" if p.key else "data") if data_key else p.key
+            where, shown = locate(key)
+            extra = f" (in {p.where})" if data_key else ""
+            out.append(Problem(where, shown, p.message + extra + suffix))
+        return out
+
     try:
         sc = scenario.parse(tree, sf.where)
     except ScenarioError as e:  # name the file in the extends chain that sets the key
-        raise ScenarioError(sf.where, problems=[
-            Problem(sf.origin(p.key), p.key, p.message + suffix) for p in e.problems]) from None
+        raise ScenarioError(sf.where, problems=problems(e)) from None
     data, data_sha = None, ""
     if sc.data is not None:
-        data_path = files.resolve_data_file(sc.data.file, sf.where)
-        data = files.read_trade_data(data_path)
+        try:
+            data_path = files.resolve_data_file(sc.data.file, sf.where)
+        except ScenarioError as e:
+            raise ScenarioError(sf.where, problems=problems(e)) from None
+        data = files.read_trade_data(data_path)  # its own errors name the data file and row
         data_sha = files.sha256_file(data_path)
         sc = sc.model_copy(update={"data": sc.data.model_copy(
             update={"file": files.display_path(data_path)})})
@@ -82,12 +130,9 @@ def variant(sf: files.ScenarioFile, tree: dict[str, Any], *, because: str = "") 
         pipeline.check_years(sc, series, sf.where)
     except DataError as e:
         # select() names the data file; the problem is what this scenario asks of it
-        raise ScenarioError(sf.where, problems=[
-            Problem(sf.where, f"data.{p.key}" if p.key else "data",
-                    f"{p.message} (in {p.where}){suffix}") for p in e.problems]) from None
+        raise ScenarioError(sf.where, problems=problems(e, data_key=True)) from None
     except ScenarioError as e:
-        raise ScenarioError(sf.where, problems=[
-            Problem(p.where, p.key, p.message + suffix) for p in e.problems]) from None
+        raise ScenarioError(sf.where, problems=problems(e)) from None
     return Prepared(sf, sc, series, data_sha)
 
 

@@ -11,6 +11,7 @@ from forecast.errors import ModelError, ScenarioError
 from forecast.feasibility import Feasibility, assess
 from forecast.models import Fitted
 from forecast.models.combination import Built, build, one_blas_thread
+from forecast.nowcast import MONTHS, Nowcast, nowcast_for
 from forecast.scenario import MAX_HORIZON, GrowthHistorical, Scenario
 from forecast.series import TradeData, TradeSeries, from_history, select, years_text
 from forecast.simulate import SimulationResult, simulate
@@ -43,6 +44,7 @@ class RunResult:
     notes: tuple[str, ...]
     scenario_sha256: str = ""
     data_sha256: str = ""
+    nowcast: Nowcast | None = None
 
 
 def series_for(scenario: Scenario, data: TradeData | None, where: str) -> TradeSeries:
@@ -59,6 +61,18 @@ def series_for(scenario: Scenario, data: TradeData | None, where: str) -> TradeS
                             f"{spec.reporter} {spec.measure} has {len(series.years)}"
                             + (f" published by {spec.as_of}" if spec.as_of else ""))
     return series
+
+
+#: Paths at most in a run conditioned on a year-to-date figure (8 bytes of weight per path).
+MAX_WEIGHTED_PATHS = 20_000_000
+
+
+def series_nowcast(series: TradeSeries) -> Nowcast | None:
+    """The nowcast of the first year without an annual figure, from its latest year-to-date
+    figure (January..month k, k <= 11) in the series, or None."""
+    ytd = [(u.period.year, u.period.last_month, u.value, str(u.period)) for u in series.ytd]
+    annual = {int(y): float(v) for y, v in zip(series.years, series.values)}
+    return nowcast_for(series.last_year + 1, ytd, annual)
 
 
 def check_years(scenario: Scenario, series: TradeSeries, where: str) -> None:
@@ -137,9 +151,19 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
                             "consecutive years in the history")
     n = paths if paths is not None else scenario.simulation.paths
     s = seed if seed is not None else scenario.simulation.seed
+    nowcast = series_nowcast(series)
+    if nowcast is not None and n > MAX_WEIGHTED_PATHS:
+        raise ScenarioError(where, "simulation.paths", f"a run conditioned on a year-to-date figure "
+                            f"keeps a weight per path: at most {MAX_WEIGHTED_PATHS:,} paths (got {n:,})")
+    condition = nowcast.log_weights if nowcast is not None else None
+
     def answer(m: Fitted, paths: int) -> tuple[SimulationResult, Feasibility]:
-        sim = simulate(m, years, scenario.target.value, paths=paths, seed=s, growth=scenario.growth,
-                       shocks=scenario.shocks, history_growth=one_year)
+        try:
+            sim = simulate(m, years, scenario.target.value, paths=paths, seed=s,
+                           growth=scenario.growth, shocks=scenario.shocks, history_growth=one_year,
+                           condition=condition)
+        except ModelError as e:
+            raise ModelError(where, "model", f"{m.name}: {e.problems[0].message}") from None
         return sim, assess(sim, scenario.target, series.last_year, series.last_value, series.years,
                            series.values)
 
@@ -162,11 +186,12 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     return RunResult(scenario=scenario, where=where, series=series, model=model, built=built,
                      by_model=by_model, simulation=sim,
                      feasibility=feas, closed_form=closed,
-                     notes=tuple(_notes(scenario, series, built)), scenario_sha256=scenario_sha256,
-                     data_sha256=data_sha256)
+                     notes=tuple(_notes(scenario, series, built, nowcast)),
+                     scenario_sha256=scenario_sha256, data_sha256=data_sha256, nowcast=nowcast)
 
 
-def _notes(scenario: Scenario, series: TradeSeries, built: Built) -> list[str]:
+def _notes(scenario: Scenario, series: TradeSeries, built: Built,
+           nowcast: Nowcast | None) -> list[str]:
     notes = list(series.notes)
     for a, b in series.gaps:
         notes.append(f"no figure for {years_text(list(range(a + 1, b)))}: the model uses the "
@@ -175,10 +200,18 @@ def _notes(scenario: Scenario, series: TradeSeries, built: Built) -> list[str]:
         notes.append(f"publication-lag rule applied to {series.lag_rule_applied} figure(s) with no "
                      f"known publication date: assumed public {series.lag_months} months after "
                      f"the period ended")
-    if series.ytd:
-        periods = ", ".join(str(u.period) for u in series.ytd)
-        notes.append(f"year-to-date figure(s) {periods} not used: this model forecasts annual "
-                     f"totals only")
+    later = [u for u in series.ytd if u.period.year > series.last_year
+             and (nowcast is None or str(u.period) != nowcast.period)]
+    if later:
+        periods = ", ".join(str(u.period) for u in later)
+        why = (f"only the latest figure of {nowcast.year} conditions the run" if nowcast is not None
+               else f"only a figure of {series.last_year + 1}, the first year without an annual "
+               f"figure, can condition the run, and at most to November")
+        notes.append(f"year-to-date figure(s) {periods} not used: {why}")
+    if nowcast is not None:
+        notes.append(f"conditioned on {nowcast.period} ({nowcast.value / 1e6:,.1f}m): the share "
+                     f"of {nowcast.year} reached by {MONTHS[nowcast.month - 1]} comes from "
+                     f"{nowcast.source}")
     auto = scenario.model.name == "auto"
     for name, reason in built.failures:
         role = "left out of auto" if auto and _weighted(name) else "could not be fitted"

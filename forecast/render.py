@@ -67,9 +67,14 @@ def summary(result: RunResult) -> str:
     big = f"; largest {largest[1]:+.1%} in {largest[0]}" if largest else ""
     lines.append(f"Required       {f.required_growth:+.1%} {per}; one-year growth that large "
                  f"in {rec.at_least} of {len(rec.rates)} historical years{big}")
+    if result.nowcast is not None:
+        lines.append(f"Year to date   {ytd_text(result)}")
+    sim = result.simulation
+    weighted = (f"{f.paths:,} paths weighted by the year-to-date figure, effective "
+                f"{sim.effective_paths:,.0f}" if sim.weights is not None else f"{f.paths:,} paths")
     lines.append(f"Probability    P({'level' if t.kind == 'level' else 'reached'}) = "
                  f"{probability_text(f.probability, f.probability_se, f.paths)} "
-                 f"(Monte Carlo s.e.; {f.paths:,} paths, seed {f.seed})")
+                 f"(Monte Carlo s.e.; {weighted}, seed {f.seed})")
     if result.closed_form is not None:
         d = percent_digits(f.probability_se) + 1
         lines.append(f"               closed form (model's predictive): "
@@ -104,6 +109,43 @@ def summary(result: RunResult) -> str:
     for note in result.notes:
         lines.append(f"Note           {note}")
     return "\n".join(lines) + "\n"
+
+
+def nowcast_dict(result: RunResult) -> dict[str, Any] | None:
+    """The year-to-date conditioning of a run, for the JSON: the figure, the share of the year
+    usually reached by its month, and the on-track line for the target."""
+    nc = result.nowcast
+    if nc is None:
+        return None
+    track = nc.on_track(result.scenario.target.value)
+    m = nc.model
+    return {"year": nc.year, "month": nc.month, "period": nc.period, "value": nc.value,
+            "share": {"median": track["median_share"], "p10": track["share_10"],
+                      "p90": track["share_90"],
+                      "logit_t": {"df": m.nu, "location": m.mu, "scale": m.scale}},
+            "share_source": nc.source, "own_years": list(nc.own_years),
+            "on_track": {"needed": track["needed"], "needed_p10": track["needed_low"],
+                         "needed_p90": track["needed_high"], "ratio": track["ratio"]},
+            "effective_paths": result.simulation.effective_paths}
+
+
+def ytd_text(result: RunResult) -> str:
+    """``January–August 2025: US$1.400bn, 70% of the on-track US$2.0bn path...``."""
+    from forecast.nowcast import MONTHS, month_range
+
+    nc = result.nowcast
+    assert nc is not None
+    t = result.scenario.target
+    track = nc.on_track(t.value)
+    month = MONTHS[nc.month - 1]
+    line = (f"{month_range(nc.month)} {nc.year}: {money(nc.value)}; by {month} a year usually "
+            f"has {track['median_share']:.0%} of its total (80%: {track['share_10']:.0%}–"
+            f"{track['share_90']:.0%})")
+    if nc.year == t.year:
+        line += (f", so on course for {money(t.value)} means {money(track['needed'])} by {month} "
+                 f"({money(track['needed_low'])}–{money(track['needed_high'])}); the year stands at "
+                 f"{track['ratio']:.0%} of it")
+    return line
 
 
 def _provenance(used: Used) -> str:
@@ -213,6 +255,7 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
         "assumptions": {"growth": [g.model_dump(mode="json") for g in sc.growth],
                         "shocks": [x.model_dump(mode="json") for x in sc.shocks]},
         "data": _data_dict(result),
+        "nowcast": nowcast_dict(result),
         "notes": list(result.notes),
         "versions": versions(),
     }

@@ -31,16 +31,25 @@ def _point(r: RunResult) -> dict[str, Any]:
             "required_growth": f.required_growth, "model": r.model.name}
 
 
+def cell(p: float, se: float, paths: int) -> str:
+    """A probability for a table cell: as :func:`probability_text`, but 0% and 100% short
+    (``100% (all paths)``), so columns stay aligned."""
+    if p in (0.0, 1.0):
+        return f"{p:.0%} ({'no' if p == 0 else 'all'} paths)"
+    return probability_text(p, se, paths)
+
+
 def _row(r: RunResult) -> tuple[str, str, str, str]:
     f, t = r.feasibility, r.scenario.target
     q = f.quantiles[t.year]
-    return (probability_text(f.probability, f.probability_se, f.paths), _bn(q[0.5]),
+    return (cell(f.probability, f.probability_se, f.paths), _bn(q[0.5]),
             f"{_bn(q[0.05])}–{_bn(q[0.95])}", f"{f.required_growth:+.1%}")
 
 
 def compare_dict(runs: list[RunResult], diffs: list[Difference], notes: list[str]) -> dict[str, Any]:
     """The JSON of ``tradecast compare``."""
-    return {"scenarios": [as_dict(r) for r in runs],
+    return {"summary": [{"name": r.scenario.name, **_point(r)} for r in runs],
+            "scenarios": [as_dict(r) for r in runs],
             "differences": [{"scenario": d.scenario, "vs": d.vs, "probability_diff": d.probability_diff,
                              "probability_diff_se": d.probability_diff_se,
                              "probability_diff_se_unpaired": d.probability_diff_se_unpaired,
@@ -51,8 +60,9 @@ def compare_dict(runs: list[RunResult], diffs: list[Difference], notes: list[str
 def compare_text(runs: list[RunResult], diffs: list[Difference], notes: list[str]) -> str:
     """A table of the scenarios, then each difference from the first in words."""
     f0 = runs[0].feasibility
+    w = max(len("scenario"), *(len(r.scenario.name) for r in runs))
     lines = [f"Compared on common random numbers: {f0.paths:,} paths, seed {f0.seed} for every scenario",
-             "", f"{'scenario':28s} {'P(target)':>17s} {'target year: median':>20s} {'5-95%':>20s} "
+             "", f"{'scenario':{w}s} {'P(target)':>17s} {'target year: median':>20s} {'5-95%':>20s} "
              f"{'required':>9s} {'vs first (paired s.e.)':>26s}"]
     by_name = {d.scenario: d for d in diffs}
     for r in runs:
@@ -61,7 +71,7 @@ def compare_text(runs: list[RunResult], diffs: list[Difference], notes: list[str
         d = by_name.get(r.scenario.name)
         vs = "—" if d is None else (f"{d.probability_diff * 100:+.2f} pp ± "
                                     f"{d.probability_diff_se * 100:.2f}")
-        lines.append(f"{r.scenario.name[:28]:28s} {p:>17s} {t.year} {med:>14s} {rng:>20s} {req:>9s} "
+        lines.append(f"{r.scenario.name:{w}s} {p:>17s} {t.year} {med:>14s} {rng:>20s} {req:>9s} "
                      f"{vs:>26s}")
     for d in diffs:
         lines += ["", f"{d.scenario} vs {d.vs}: {d.probability_diff * 100:+.2f} pp, paired s.e. "
@@ -76,11 +86,13 @@ def compare_text(runs: list[RunResult], diffs: list[Difference], notes: list[str
 def sweep_dict(sweep: Sweep, *, where: str, command: str | None = None) -> dict[str, Any]:
     """The JSON of a sweep: one compact row per grid point, and the first point's full result."""
     first = sweep.points[0].result
-    notes = list(dict.fromkeys(n for p in sweep.points for n in p.result.notes))
+    notes = common_notes(sweep)
     out = {"sweep": {"scenario": first.scenario.name, "file": where, "keys": list(sweep.keys),
                      "as_written": sweep.as_written,
                      "paths": first.feasibility.paths, "seed": first.feasibility.seed,
-                     "points": [{"values": dict(p.values), **_point(p.result)} for p in sweep.points],
+                     "points": [{"values": dict(p.values), **_point(p.result),
+                                 "notes": [n for n in p.result.notes if n not in notes]}
+                                for p in sweep.points],
                      "notes": notes},
            "first_point": as_dict(first)}
     if command is not None:
@@ -108,9 +120,18 @@ def sweep_text(sweep: Sweep) -> str:
     years = {p.result.scenario.target.year for p in sweep.points}
     lines += ["", f"median and 5-95%: the value in {'/'.join(map(str, sorted(years)))}; "
               f"required: growth a year from the last observed figure to the target"]
-    notes = list(dict.fromkeys(n for p in sweep.points for n in p.result.notes))
+    notes = common_notes(sweep)
     lines += [f"Note: {n}" for n in notes]
+    varying = sum(1 for p in sweep.points if any(n not in notes for n in p.result.notes))
+    if varying:
+        lines.append(f"Note: {varying} point(s) have notes of their own (in --json, under each point)")
     return "\n".join(lines) + "\n"
+
+
+def common_notes(sweep: Sweep) -> list[str]:
+    """The notes every point of a sweep shares."""
+    first = sweep.points[0].result.notes
+    return [n for n in first if all(n in p.result.notes for p in sweep.points)]
 
 
 def sensitivity_dict(s: Sensitivity, command: str | None = None) -> dict[str, Any]:

@@ -313,6 +313,8 @@ def _sweep_values(v: Any) -> list[Any]:
 def _low_high(v: Any) -> Any:
     if not isinstance(v, (list, tuple)) or len(v) != 2:
         raise ValueError(f"expected [low, high] (got {v!r})")
+    if v[0] == v[1]:
+        raise ValueError(f"low and high are the same value (got {list(v)!r})")
     return tuple(v)
 
 
@@ -352,6 +354,13 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
+        for key, ends in (self.sensitivity or {}).items():
+            if key in IMPLICIT:
+                low = 0.0 if key == "model-spread" else -1.0
+                if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and x > low
+                           or (key == "model-spread" and x == 0) for x in ends):
+                    what = "scales >= 0" if key == "model-spread" else "growth rates > -1"
+                    raise ValueError(f"sensitivity.{key}: expected two {what} (got {list(ends)!r})")
         if (self.data is None) == (self.history is None):
             raise ValueError("give exactly one of 'data' (a data file) or 'history' (inline figures)")
         if self.history is not None:
@@ -404,6 +413,9 @@ def _message(err: dict[str, Any]) -> str:
     got = err.get("input")
     if kind == "extra_forbidden":
         name = str(err["loc"][-1])
+        if name in _all_fields():  # a real key, of another kind of entry
+            return (f"'{name}' is not a key of this kind of entry ('tradecast schema' lists the "
+                    "keys of each kind)")
         close = difflib.get_close_matches(name, sorted(_all_fields()), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return f"unknown key{hint} ('tradecast schema' lists every key)"
@@ -420,7 +432,8 @@ def _message(err: dict[str, Any]) -> str:
         return f"{err['msg']} (got dist {got['dist']!r})"
     msg = err["msg"]
     msg = msg.removeprefix("Value error, ")
-    msg = msg[0].lower() + msg[1:] if msg else msg
+    if msg and not msg[:2].isupper():  # "Input should..." -> "input should...", not "FROM.." -> "fROM.."
+        msg = msg[0].lower() + msg[1:]
     if "(got" not in msg and kind not in ("growth_kind", "impact_kind") and got is not None \
             and not isinstance(got, (dict, list)):
         msg += f" (got {got!r})"

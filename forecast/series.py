@@ -282,7 +282,7 @@ class TradeSeries:
     file: str
     as_of: dt.date | None = None
     used: tuple[Used, ...] = ()
-    ytd: tuple[Used, ...] = ()
+    ytd: tuple[Used, ...] = ()  # year-to-date figures (January..month k), any year
     notes: tuple[str, ...] = ()
     lag_rule_applied: int = 0
     lag_months: int = 12
@@ -375,9 +375,7 @@ def select(data: TradeData, reporter: str, measure: Measure = "turnover", *,
         when = f" published by {as_of.isoformat()}" if as_of else ""
         raise DataError(data.file, "", f"no annual {measure} figures for {reporter}–{partner}"
                         f"{when}")
-    last = annual[-1].period.year
-    ytd = [u for u in ytd if u.period.year > last]
-    notes = _selection_notes(annual, ytd)
+    notes = _selection_notes(annual)
     if as_of is not None:
         notes += _superseded_notes(annual, unavailable, as_of, lag_months)
     for f in excluded:
@@ -396,7 +394,7 @@ def select(data: TradeData, reporter: str, measure: Measure = "turnover", *,
     )
 
 
-def _selection_notes(annual: list[Used], ytd: list[Used]) -> list[str]:
+def _selection_notes(annual: list[Used]) -> list[str]:
     notes = []
     spans: dict[str, list[int]] = {}
     for u in annual:

@@ -11,11 +11,12 @@ draws (common random numbers).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from forecast.errors import ModelError
 from forecast.models import Fitted
 from forecast.overlays import apply_growth, apply_shocks
 from forecast.scenario import Shock
@@ -42,15 +43,19 @@ class SimulationResult:
     sample : ndarray
         Log levels of the first ``min(paths, KEEP_CELLS // h)`` paths (at least 100,000).
     above : ndarray
-        For each year, the number of paths whose level is >= the target.
+        For each year, the number of paths whose level is >= the target (with ``weights``,
+        the weighted share times ``paths``).
     reached : ndarray
         For each year, the number of paths whose level has been >= the target in that
-        year or an earlier simulated year.
+        year or an earlier simulated year (weighted likewise).
     final_above, final_reached : ndarray
         Per path (bit-packed), whether it is >= the target in the last year, and whether
         it has been in any simulated year: what paired comparisons need.
     paths : int
     seed : int
+    weights : ndarray or None
+        Per path, normalised importance weights (summing to 1) when the run is conditioned
+        on a year-to-date figure (:mod:`forecast.nowcast`); None for plain sampling.
     """
 
     years: np.ndarray
@@ -61,11 +66,20 @@ class SimulationResult:
     seed: int
     final_above: np.ndarray
     final_reached: np.ndarray
+    weights: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for a in (self.years, self.sample, self.above, self.reached, self.final_above,
-                  self.final_reached):
-            a.setflags(write=False)
+                  self.final_reached, self.weights):
+            if a is not None:
+                a.setflags(write=False)
+
+    @property
+    def effective_paths(self) -> float:
+        """Kish's effective sample size :math:`(\\sum w)^2 / \\sum w^2`; ``paths`` unweighted."""
+        if self.weights is None:
+            return float(self.paths)
+        return float(self.weights.sum() ** 2 / np.dot(self.weights, self.weights))
 
     def hits(self, kind: str) -> np.ndarray:
         """Per path, whether it meets a ``level`` or ``by`` target in the last simulated year
@@ -76,7 +90,8 @@ class SimulationResult:
 
 def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, seed: int,
              growth: Sequence[object] = (), shocks: Sequence[Shock] = (),
-             history_growth: np.ndarray | None = None) -> SimulationResult:
+             history_growth: np.ndarray | None = None,
+             condition: Callable[[np.ndarray], np.ndarray] | None = None) -> SimulationResult:
     """Simulate ``paths`` futures of the fitted model with the scenario's overlays.
 
     Parameters
@@ -93,6 +108,15 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
         The scenario's growth assumptions and shocks, applied in order.
     history_growth : ndarray, optional
         One-year historical log growth, for ``dist: historical``.
+    condition : callable, optional
+        Log-likelihood of what is known about the first simulated year, given each path's
+        level that year (US dollars): paths are weighted by it (importance sampling with
+        the model as the prior), e.g. :meth:`forecast.nowcast.Nowcast.log_weights`.
+
+    Raises
+    ------
+    ModelError
+        If ``condition`` gives every path zero weight.
     """
     h = len(years)
     log_target = np.log(target)
@@ -104,6 +128,10 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
     last_reached: list[np.ndarray] = []
     mean_growth = fitted.mean_growth(h)
     overlays = bool(growth) or bool(shocks)
+    logw = np.empty(paths) if condition is not None else None
+    ref = -np.inf  # running maximum of the log-weights: weighted sums are kept relative to it
+    above_w = np.zeros(h)
+    reached_w = np.zeros(h)
     for c, start in enumerate(range(0, paths, CHUNK)):
         n = min(CHUNK, paths - start)
         levels = fitted.simulate(h, n, stream(seed, c, 0))
@@ -117,14 +145,39 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
             levels += fitted.last_log
         hit = levels >= log_target
         ever = np.logical_or.accumulate(hit, axis=1)
-        above += hit.sum(axis=0)
-        reached += ever.sum(axis=0)
+        if logw is None:
+            above += hit.sum(axis=0)
+            reached += ever.sum(axis=0)
+        else:
+            with np.errstate(over="ignore"):
+                lw = np.asarray(condition(np.exp(levels[:, 0])), dtype=float)  # type: ignore[misc]
+            logw[start:start + n] = lw
+            top = float(lw.max())
+            if top > ref:
+                scale = np.exp(ref - top) if np.isfinite(ref) else 0.0
+                above_w *= scale
+                reached_w *= scale
+                ref = top
+            if np.isfinite(ref):
+                w = np.exp(lw - ref)
+                above_w += w @ hit
+                reached_w += w @ ever
         last_above.append(np.packbits(hit[:, -1]))
         last_reached.append(np.packbits(ever[:, -1]))
         if start < keep:
             m = min(n, keep - start)
             sample[start:start + m] = levels[:m]
+    weights = None
+    if logw is not None:
+        if not np.isfinite(ref):
+            raise ModelError("", "", "no simulated path is consistent with what is known of "
+                             f"{int(years[0])} (every simulated total is at or below it)")
+        weights = np.exp(logw - ref)
+        total = weights.sum()
+        weights /= total
+        above = above_w * (paths / total)
+        reached = reached_w * (paths / total)
     return SimulationResult(years=np.asarray(years, dtype=np.int64), sample=sample, above=above,
                             reached=reached, paths=paths, seed=seed,
                             final_above=np.concatenate(last_above),
-                            final_reached=np.concatenate(last_reached))
+                            final_reached=np.concatenate(last_reached), weights=weights)

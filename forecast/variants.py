@@ -41,24 +41,26 @@ import numpy as np
 
 from forecast import keypaths
 from forecast.compare import paired
-from forecast.errors import ForecastError, ScenarioError
+from forecast.errors import ForecastError
 from forecast.pipeline import RunResult, run
 from forecast.scenario import IMPLICIT, GrowthAdjust, GrowthHistorical, Scenario
 
 if TYPE_CHECKING:
     from forecast.loading import Prepared
 
-#: Validates a changed tree and selects its series; the string says which change it is.
-Prepare = Callable[[dict[str, Any], str], "Prepared"]
+#: ``prepare(tree, changes, verb=..., block=..., added=...)``: sets the changes, validates the
+#: tree and selects its series (:func:`forecast.loading.variant` with the file bound).
+Prepare = Callable[..., "Prepared"]
 
-#: Parameter name -> (rule in words, low, high) of the default sensitivity ranges.
-RULES: dict[str, tuple[str, Callable[[float], float], Callable[[float], float]]] = {
-    "rate": ("±5 pp", lambda c: c - 0.05, lambda c: c + 0.05),
-    "spread": ("×0.75 / ×1.25", lambda c: c * 0.75, lambda c: c * 1.25),
-    "df": ("×0.5 / ×2", lambda c: c * 0.5, lambda c: min(c * 2.0, 1000.0)),
-    "probability": ("×0.5 / ×1.5", lambda c: c * 0.5, lambda c: min(c * 1.5, 1.0)),
-    "impact": ("×0.5 / ×1.5", lambda c: c * 0.5, lambda c: max(c * 1.5, -0.99)),
-    "recovery": ("±0.25", lambda c: max(c - 0.25, 0.0), lambda c: min(c + 0.25, 1.0)),
+#: Kind of value -> (rule in words, low, high, smallest and largest allowed) of the default
+#: sensitivity ranges; a value outside the bounds is clipped and the rule says so.
+RULES: dict[str, tuple[str, Callable[[float], float], Callable[[float], float], float, float]] = {
+    "rate": ("±5 pp", lambda c: c - 0.05, lambda c: c + 0.05, -0.99, 10.0),
+    "spread": ("×0.75 / ×1.25", lambda c: c * 0.75, lambda c: c * 1.25, 0.0, 5.0),
+    "df": ("×0.5 / ×2", lambda c: c * 0.5, lambda c: c * 2.0, 0.0, 1000.0),
+    "probability": ("×0.5 / ×1.5", lambda c: c * 0.5, lambda c: c * 1.5, 0.0, 1.0),
+    "impact": ("×0.5 / ×1.5", lambda c: c * 0.5, lambda c: c * 1.5, -0.99, 10.0),
+    "recovery": ("±0.25", lambda c: c - 0.25, lambda c: c + 0.25, 0.0, 1.0),
 }
 _GROWTH_PARAMS = {"mean": "rate", "mode": "rate", "shift": "rate", "sd": "spread", "scale": "spread",
                   "sd_below": "spread", "sd_above": "spread", "df": "df"}
@@ -69,23 +71,6 @@ _IMPACT_PARAMS = {"mean": "impact", "mode": "impact", "low": "impact", "high": "
 
 def _round(v: float) -> float:
     return float(f"{v:.12g}")
-
-
-def _because(changes: Sequence[tuple[str, Any]], verb: str) -> str:
-    return f"(from {verb} " + ", ".join(f"{k}={v}" for k, v in changes) + ")"
-
-
-def apply_changes(tree: Mapping[str, Any], changes: Sequence[tuple[str, Any]], where: str,
-           verb: str) -> dict[str, Any]:
-    out = dict(tree)
-    for key, value in changes:
-        if key in IMPLICIT:
-            continue
-        try:
-            out = keypaths.with_value(out, key, value)
-        except ValueError as e:
-            raise ScenarioError(where, key, f"{e} {_because(changes, verb)}") from None
-    return out
 
 
 # --- sweeps ----------------------------------------------------------------------------
@@ -114,6 +99,13 @@ def grid(axes: Mapping[str, Sequence[Any]]) -> list[tuple[tuple[str, Any], ...]]
     return [tuple(zip(keys, combo)) for combo in itertools.product(*(axes[k] for k in keys))]
 
 
+def _run(prep: Prepared, where: str, paths: int, seed: int,
+         fits: dict[tuple[object, ...], Any]) -> RunResult:
+    return run(prep.scenario, where=where, paths=paths, seed=seed, series=prep.series,
+               per_model=False, fits=fits, scenario_sha256=prep.file.sha256,
+               data_sha256=prep.data_sha256)
+
+
 def sweep(tree: Mapping[str, Any], axes: Mapping[str, Sequence[Any]], prepare: Prepare, *,
           where: str, paths: int, seed: int, fits: dict[tuple[object, ...], Any] | None = None,
           verb: str = "--set") -> Sweep:
@@ -126,10 +118,11 @@ def sweep(tree: Mapping[str, Any], axes: Mapping[str, Sequence[Any]], prepare: P
     axes : mapping
         Key path -> values.
     prepare : callable
-        ``prepare(tree, because)``: validates a changed tree and selects its series
-        (:func:`forecast.loading.variant`).
+        Sets the values, validates and selects the series (:data:`Prepare`).
     where : str
         The scenario file, for errors.
+    verb : str
+        ``--set`` (values from the command line) or ``sweep`` (the file's block).
     paths, seed : int
         Common to every point.
     fits : dict, optional
@@ -138,10 +131,8 @@ def sweep(tree: Mapping[str, Any], axes: Mapping[str, Sequence[Any]], prepare: P
     fits = {} if fits is None else fits
     points = []
     for changes in grid(axes):
-        prep = prepare(apply_changes(tree, changes, where, verb), _because(changes, verb))
-        points.append(Point(changes, run(prep.scenario, where=where, paths=paths, seed=seed,
-                                         series=prep.series, per_model=False, fits=fits,
-                                         data_sha256=prep.data_sha256)))
+        prep = prepare(tree, changes, verb=verb, block=None if verb == "--set" else "sweep")
+        points.append(Point(changes, _run(prep, where, paths, seed, fits)))
     written = {}
     for key in axes:
         try:
@@ -230,10 +221,14 @@ def default_assumptions(sc: Scenario, last_year: int) -> list[Assumption]:
     out: list[Assumption] = []
 
     def add(key: str, label: str, central: float, kind: str) -> None:
-        rule, lo, hi = RULES[kind]
-        low, high = _round(lo(central)), _round(hi(central))
+        rule, lo, hi, least, most = RULES[kind]
+        raw = (_round(lo(central)), _round(hi(central)))
+        low, high = (min(max(v, least), most) for v in raw)
+        clipped = [f"{'low' if i == 0 else 'high'} clipped to {v:g}"
+                   for i, (r, v) in enumerate(zip(raw, (low, high))) if r != v]
         if low != high:
-            out.append(Assumption(key, label, central, low, high, f"default {rule}"))
+            out.append(Assumption(key, label, central, low, high,
+                                  f"default {rule}" + (f" ({', '.join(clipped)})" if clipped else "")))
 
     for i, g in enumerate(sc.growth):
         if isinstance(g, GrowthHistorical):
@@ -284,11 +279,14 @@ def assumptions(sc: Scenario, tree: Mapping[str, Any], last_year: int) -> list[A
 
 
 def _implicit(tree: Mapping[str, Any], sc: Scenario, last_year: int, key: str,
-              value: Any) -> dict[str, Any]:
-    """``tree`` with the model's growth shifted or its spread scaled in the uncovered years."""
+              value: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """``tree`` with the model's growth shifted or its spread scaled in the uncovered years,
+    and the key paths of the entries added (named ``sensitivity.<key>`` in errors)."""
     param = "shift" if key == "model-growth" else "scale"
     extra = [{"years": f"{a}..{b}", param: value} for a, b in uncovered_years(sc, last_year)]
-    return {**tree, "growth": [*tree.get("growth", []), *extra]}
+    first = len(tree.get("growth", []))
+    added = {f"growth[{first + i}]": f"sensitivity.{key}" for i in range(len(extra))}
+    return {**tree, "growth": [*tree.get("growth", []), *extra]}, added
 
 
 def sensitivity(prepared: Prepared, prepare: Prepare, *, paths: int, seed: int,
@@ -300,7 +298,7 @@ def sensitivity(prepared: Prepared, prepare: Prepare, *, paths: int, seed: int,
     prepared : Prepared
         The scenario as written (:func:`forecast.loading.prepare`).
     prepare : callable
-        ``prepare(tree, because)`` (:func:`forecast.loading.variant`).
+        Sets the values, validates and selects the series (:data:`Prepare`).
     paths, seed : int
         Common to every run.
     fits : dict, optional
@@ -314,32 +312,64 @@ def sensitivity(prepared: Prepared, prepare: Prepare, *, paths: int, seed: int,
     fits = {} if fits is None else fits
     sc, where, tree = prepared.scenario, prepared.file.where, prepared.file.tree
     last = prepared.series.last_year
-    central = run(sc, where=where, paths=paths, seed=seed, series=prepared.series, per_model=False,
-                  fits=fits, data_sha256=prepared.data_sha256)
-    effects, notes = [], []
+    central = _run(prepared, where, paths, seed, fits)
+    effects, notes = [], list(central.notes)
     if not sc.sensitivity and not default_assumptions(sc, last):
         notes.append("nothing to vary: every simulated year has a growth assumption without "
                      "parameters (historical) and there are no shocks")
+    free = uncovered_years(sc, last)
     for a in assumptions(sc, tree, last):
+        if a.key in IMPLICIT and not free:
+            notes.append(f"{a.key} has no effect: every simulated year has a growth assumption, "
+                         "so the model's own growth is not used")
+            continue
         ends = []
         for value in (a.low, a.high):
-            changes = [(a.key, value)]
-            t = _implicit(tree, sc, last, a.key, value) if a.key in IMPLICIT else tree
+            t, added = _implicit(tree, sc, last, a.key, value) if a.key in IMPLICIT else (tree, {})
+            declared = a.rule == "declared"
             try:
-                prep = prepare(apply_changes(t, changes, where, "sensitivity"),
-                               _because(changes, "sensitivity"))
+                prep = prepare(t, [(a.key, value)], verb="sensitivity",
+                               block="sensitivity" if declared else None, added=added)
             except ForecastError as e:
-                if a.rule == "declared":
+                if declared:
                     raise
                 notes.append(f"{a.label} not varied: {e.problems[0].message}")
                 break
-            ends.append(run(prep.scenario, where=where, paths=paths, seed=seed, series=prep.series,
-                            per_model=False, fits=fits, data_sha256=prep.data_sha256))
+            ends.append(_run(prep, where, paths, seed, fits))
         if len(ends) == 2:
             se = [paired(central, r)[1] for r in ends]
             effects.append(Effect(a, ends[0], ends[1], se[0], se[1]))
     effects.sort(key=lambda e: (-e.swing, -abs(median(e.high) - median(e.low))))
     return Sensitivity(central, tuple(effects), tuple(notes))
+
+
+def check(prepared: Prepared, prepare: Prepare) -> int:
+    """Validate every value of the scenario's ``sweep`` block and every declared
+    ``sensitivity`` value, one at a time, without running anything.
+
+    Returns
+    -------
+    int
+        The number of values checked.
+
+    Raises
+    ------
+    ScenarioError
+        At the first value the schema or the data reject, naming the block and key.
+    """
+    sc, tree = prepared.scenario, prepared.file.tree
+    n = 0
+    for key, values in (sc.sweep or {}).items():
+        for v in values:
+            prepare(tree, [(key, v)], verb="sweep", block="sweep")
+            n += 1
+    for key, ends in (sc.sensitivity or {}).items():
+        for v in ends:
+            t, added = (_implicit(tree, sc, prepared.series.last_year, key, v) if key in IMPLICIT
+                        else (tree, {}))
+            prepare(t, [(key, v)], verb="sensitivity", block="sensitivity", added=added)
+            n += 1
+    return n
 
 
 def median(r: RunResult) -> float:

@@ -19,7 +19,7 @@ def test_paired_standard_error_is_much_smaller_than_independent_runs(cli, tmp_pa
     a, b = (s["probability"] for s in d["scenarios"])
     assert abs(diff["probability_diff"] - (b - a)) < 1e-12 and (diff["scenario"], diff["vs"]) == ("b", "a")
     assert diff["probability_diff_se"] < diff["probability_diff_se_unpaired"] / 2
-    assert diff["assumptions_that_differ"] == ["growth[0]: added (years '2024..2026', shift 0.01)"]
+    assert diff["assumptions_that_differ"] == ["growth[0]: added (years 2024..2026, shift 0.01, scale 1)"]
     assert all(s["seed"] == 3 and s["paths"] == 40000 for s in d["scenarios"])
 
 

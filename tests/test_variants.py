@@ -3,6 +3,7 @@ default and declared ranges, and the command line around them."""
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def _prepared(tmp_path: Path, text: str) -> loading.Prepared:
 
 
 def _prepare_of(p: loading.Prepared):  # type: ignore[no-untyped-def]
-    return lambda tree, because: loading.variant(p.file, tree, because=because)
+    return functools.partial(loading.variant, p.file)
 
 
 def test_a_sweep_fits_once_and_each_point_equals_a_separate_run(tmp_path: Path, monkeypatch) -> None:
@@ -216,16 +217,16 @@ def test_compare_sweep_and_sensitivity_write_their_reports(cli, tmp_path: Path) 
     r = cli("sensitivity", "b.yaml", "--paths", 4000, "--out", out)
     assert r.exit_code == 0, r.output
     names = {p.name for p in out.iterdir()}
-    assert {"comparison.json", "comparison.html", "comparison.md", "comparison-probabilities.png",
-            "comparison-distributions.png", "comparison-fans.png",
+    assert {"compare-a-vs-b.json", "compare-a-vs-b.html", "compare-a-vs-b.md", "compare-a-vs-b-probabilities.png",
+            "compare-a-vs-b-distributions.png", "compare-a-vs-b-fans.png",
             "b-sweep.json", "b-sweep.html", "b-sweep.md", "b-sweep-curve.png",
             "b-sensitivity.json", "b-sensitivity.html", "b-sensitivity.md",
             "b-sensitivity-tornado.png"} == names
     for png in out.glob("*.png"):
         assert png.read_bytes().startswith(b"\x89PNG")
-    page = (out / "comparison.html").read_text(encoding="utf-8")
+    page = (out / "compare-a-vs-b.html").read_text(encoding="utf-8")
     assert "src=\"http" not in page and page.count("data:image/png;base64") == 3
-    d = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
+    d = json.loads((out / "compare-a-vs-b.json").read_text(encoding="utf-8"))
     diff = d["differences"][0]
     assert f"{diff['probability_diff'] * 100:+.2f} pp" in page  # the page shows the JSON's numbers
     md = (out / "b-sensitivity.md").read_text(encoding="utf-8")
@@ -244,3 +245,70 @@ def test_a_failed_comparison_writes_nothing(cli, tmp_path: Path, out_dir: Path) 
     r = cli("compare", "a.yaml", "bad.yaml", "--out", out_dir)
     assert r.exit_code == 1 and r.stdout == "" and snapshot(out_dir) == before
     assert r.stderr.startswith("bad.yaml: growth[0].shift:")
+
+
+# --- review findings: edge cases ---------------------------------------------------------
+
+def test_one_path_gives_finite_json(cli, tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", scenario("a", extra=GROWTH))
+    write(tmp_path, "b.yaml", scenario("b", extra=GROWTH.replace("0.08", "0.1")))
+    for args in (("compare", "a.yaml", "b.yaml"), ("sensitivity", "b.yaml")):
+        r = cli(*args, "--paths", 1, "--json")
+        assert r.exit_code == 0, r.output
+        assert "NaN" not in r.stdout and json.loads(r.stdout)
+
+
+def test_compared_scenarios_need_their_own_names(cli, tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", scenario("a"))
+    write(tmp_path, "a2.yaml", "name: a\nextends: a.yaml\ngrowth: [{years: 2024, shift: 0.05}]\n")
+    r = cli("compare", "a.yaml", "a2.yaml", "--paths", 100)
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.strip() == ("a2.yaml: name: 'a' is also the name of a.yaml; give each scenario "
+                                "compared its own name")
+
+
+def test_format_without_out_is_a_usage_error(cli, tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", scenario("a"))
+    write(tmp_path, "b.yaml", scenario("b"))
+    assert cli("compare", "a.yaml", "b.yaml", "--format", "html").exit_code == 2
+    assert cli("sensitivity", "a.yaml", "--format", "md").exit_code == 2
+
+
+def test_errors_in_blocks_name_the_file_and_block_that_set_them(cli, tmp_path: Path) -> None:
+    write(tmp_path, "base.yaml", scenario("base", extra=GROWTH))
+    write(tmp_path, "child.yaml", "name: child\nextends: base.yaml\nsweep:\n  growth[0].mean: [0.1, abc]\n")
+    for cmd in ("validate", "run"):
+        r = cli(cmd, "child.yaml")
+        assert r.exit_code == 1 and r.stdout == "", cmd
+        assert r.stderr.startswith("child.yaml: sweep.growth[0].mean: input should be a valid number"), r.stderr
+    write(tmp_path, "c2.yaml", "name: c2\nextends: base.yaml\nsensitivity:\n  growth[0].sd: [0.1, -1]\n")
+    r = cli("validate", "c2.yaml")
+    assert r.exit_code == 1 and r.stderr.startswith("c2.yaml: sensitivity.growth[0].sd: must be >= 0.0")
+    r = cli("run", "base.yaml", "--set", "growth[0].sd=-1")  # the command line: the file given
+    assert r.stderr.startswith("base.yaml: growth[0].sd: must be >= 0.0 (got -1) (from --set")
+    ok = cli("validate", "base.yaml")
+    assert ok.exit_code == 0 and "value(s) checked" not in ok.stdout
+
+
+def test_runs_of_variants_carry_the_scenario_hash(cli, tmp_path: Path) -> None:
+    write(tmp_path, "s.yaml", scenario("s", extra=GROWTH))
+    d = json.loads(cli("run", "s.yaml", "--set", "growth[0].mean=0,0.1", "--paths", 100, "--json").stdout)
+    assert len(d["first_point"]["scenario"]["sha256"]) == 64
+    d = json.loads(cli("sensitivity", "s.yaml", "--paths", 100, "--json").stdout)
+    assert len(d["scenario"]["scenario"]["sha256"]) == 64
+
+
+def test_model_growth_has_no_effect_when_every_year_is_assumed(tmp_path: Path) -> None:
+    text = scenario("s", extra=GROWTH + "sensitivity: {model-growth: [-0.03, 0.03]}\n")
+    p = _prepared(tmp_path, text)
+    s = variants.sensitivity(p, _prepare_of(p), paths=1000, seed=0)
+    assert "model-growth" not in [e.assumption.key for e in s.effects]
+    assert any(n.startswith("model-growth has no effect") for n in s.notes)
+
+
+def test_a_key_of_another_kind_of_entry_is_named_as_such(cli, tmp_path: Path) -> None:
+    write(tmp_path, "s.yaml", scenario("s", extra=GROWTH.replace("dist: normal, mean: 0.08, sd: 0.1",
+                                                                  "dist: two-piece-normal, mode: 0.08, "
+                                                                  "sd_below: 0.1, sd_above: 0.1")))
+    r = cli("run", "s.yaml", "--set", "growth[0].mean=0.1")
+    assert r.exit_code == 1 and "'mean' is not a key of this kind of entry" in r.stderr

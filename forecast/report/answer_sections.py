@@ -35,9 +35,14 @@ def _answer(result: Mapping[str, Any]) -> list[Block]:
     p, se, paths = result["probability"], result["probability_se"], result.get("paths") or 1
     label = ("P(target value in the target year)" if kind == "level" else
              "P(target reached by the target year)")
+    nc = result.get("nowcast")
+    weighted = (f"{paths:,} simulated paths weighted by the year-to-date figure, effectively "
+                f"{nc['effective_paths']:,.0f}" if nc else f"{paths:,} simulated paths")
     blocks: list[Block] = [Para(answer, "lead"),
                            Para(f"{label} = {probability_text(p, se, paths)} (Monte Carlo standard error; "
-                                f"{paths:,} simulated paths, seed {result.get('seed')}).")]
+                                f"{weighted}, seed {result.get('seed')}).")]
+    if nc:
+        blocks.append(Para(_ytd_words(result, nc)))
     by_model = result.get("probability_by_model") or {}
     if len(by_model) > 1:
         lo, hi = (_pct(f(float(m["probability"]) for m in by_model.values())) for f in (min, max))
@@ -45,6 +50,24 @@ def _answer(result: Mapping[str, Any]) -> list[Block]:
         blocks.append(Para(f"Across the {len(by_model)} models fitted to the same figures the probability "
                            f"{spread} (section 7).", "note"))
     return blocks
+
+
+def _ytd_words(result: Mapping[str, Any], nc: Mapping[str, Any]) -> str:
+    """The year-to-date figure the run is conditioned on, and where it stands."""
+    from forecast.nowcast import MONTHS, month_range
+
+    value, year, _ = _target(result)
+    month = MONTHS[int(nc["month"]) - 1]
+    share, track = nc["share"], nc["on_track"]
+    text = (f"Known so far: {month_range(int(nc['month']))} {nc['year']}, {money(float(nc['value']))}. "
+            f"By {month} a year usually has {share['median']:.0%} of its total (80% range "
+            f"{share['p10']:.0%}–{share['p90']:.0%}; from {nc['share_source']}).")
+    if int(nc["year"]) == year:
+        text += (f" On course for {money(value)} means about {money(float(track['needed']))} by "
+                 f"{month} ({money(float(track['needed_p10']))}–{money(float(track['needed_p90']))}); "
+                 f"the year stands at {float(track['ratio']):.0%} of that. The forecast of {year} "
+                 "is the model's, updated by this figure (Bayes' rule).")
+    return text
 
 
 def _last_figure(result: Mapping[str, Any]) -> Mapping[str, Any] | None:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from forecast.render import probability_text
-from forecast.render_multi import value_text
+from forecast.render_multi import cell, value_text
 from forecast.report.blocks import Block, Chart, Code, Items, Para, Section, Table
 from forecast.report.chart_set import _history, target_values
 from forecast.report.formatting import _at, _bn3, _growth, _pct, _short_money, basis, vintage
@@ -50,7 +50,7 @@ def _footer(d: Mapping[str, Any]) -> str:
 
 
 def _p(d: Mapping[str, Any]) -> str:
-    return probability_text(float(d["probability"]), float(d["probability_se"]), int(d.get("paths") or 1))
+    return cell(float(d["probability"]), float(d["probability_se"]), int(d.get("paths") or 1))
 
 
 def _reproduce(command: str | None, paths: int, seed: int, files: Sequence[tuple[str, str]]) -> list[Block]:
@@ -156,11 +156,19 @@ def comparison_charts(d: Mapping[str, Any], runs: Sequence[RunResult]) -> dict[s
     }
 
 
-def comparison_files(d: Mapping[str, Any], runs: Sequence[RunResult],
-                     formats: Sequence[str]) -> dict[str, str | bytes]:
-    """Every file of a comparison report by name (``comparison.html``, ``.md``, PNGs, ``.pdf``)."""
+def comparison_stem(names: Sequence[str]) -> str:
+    """``compare-a-vs-b`` (up to three names), else ``compare-a-vs-4-more``: file names that
+    say which comparison they hold, so two comparisons in one folder do not collide."""
+    if len(names) <= 3:
+        return "compare-" + "-vs-".join(names)
+    return f"compare-{names[0]}-vs-{len(names) - 1}-more"
+
+
+def comparison_files(d: Mapping[str, Any], runs: Sequence[RunResult], formats: Sequence[str],
+                     stem: str) -> dict[str, str | bytes]:
+    """Every file of a comparison report by name (``<stem>.html``, ``.md``, PNGs, ``.pdf``)."""
     names = [r["scenario"]["name"] for r in d["scenarios"]]
-    return _files("comparison", "Comparison of scenarios", " vs ".join(names),
+    return _files(stem, "Comparison of scenarios", " vs ".join(names),
                   f"{len(names)} scenarios on common random numbers", comparison_sections(d),
                   comparison_charts(d, runs), _footer(d["scenarios"][0]), formats)
 
@@ -193,7 +201,7 @@ def sweep_sections(d: Mapping[str, Any], charted: bool) -> list[Section]:
         return ", ".join(f"{k} = {value_text(k, v)}" for k, v in p["values"].items())
 
     rows = tuple((*(value_text(k, p["values"][k]) for k in sw["keys"]),
-                  probability_text(p["probability"], p["probability_se"], sw["paths"]),
+                  cell(p["probability"], p["probability_se"], sw["paths"]),
                   _bn3(p["target_year_median"]),
                   f"{_bn3(p['target_year_p05'])}–{_bn3(p['target_year_p95'])}",
                   _growth(p["required_growth"])) for p in pts)

@@ -1,0 +1,125 @@
+"""Year-to-date nowcasts: the share model against its closed forms, the conditioned
+probability against numerical integration, exactness when the year is already past the
+target, narrowing with more months, and the shipped scenario."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import scenario, write
+from scipy import integrate, stats
+
+from forecast import loading, pipeline
+from forecast.nowcast import ShareModel, logit, nowcast_for, prior
+
+HISTORY = "history: {2019: 9.9e8, 2020: 8.1e8, 2021: 1.04e9, 2022: 1.18e9, 2023: 1.31e9%s}\n"
+
+
+def _run(tmp_path: Path, ytd: str, target: float = 1.5e9, model: str = "auto", paths: int = 100_000,
+         seed: int = 1):  # type: ignore[no-untyped-def]
+    text = scenario("y", history=HISTORY % ytd, target=f"target: {{value: {target}, year: 2024}}\n",
+                    extra=f"model: {model}\n")
+    p = loading.prepare(write(tmp_path, "y.yaml", text))
+    return pipeline.run(p.scenario, series=p.series, paths=paths, seed=seed, per_model=False)
+
+
+def test_share_model_update_and_predictive_match_the_closed_forms() -> None:
+    m = ShareModel(mu=0.5, kappa=2.0, nu=4.0, s2=0.04)
+    x = np.array([0.7, 0.6, 0.9])
+    u = m.update(x)
+    # normal–inverse-gamma posterior (Gelman et al., BDA3, section 3.6)
+    n, xbar = 3, x.mean()
+    assert u.kappa == 5.0 and u.nu == 7.0
+    assert u.mu == pytest.approx((2 * 0.5 + n * xbar) / 5)
+    assert u.s2 == pytest.approx((4 * 0.04 + ((x - xbar) ** 2).sum() + 2 * n * (xbar - 0.5) ** 2 / 5) / 7)
+    z = np.linspace(-1, 2, 7)
+    ref = stats.t.logpdf(z, df=u.nu, loc=u.mu, scale=math.sqrt(u.s2 * (1 + 1 / u.kappa)))
+    assert np.allclose(u.log_density(z), ref)
+    assert m.update([]) == m
+
+
+def test_weights_are_zero_where_the_total_is_below_the_year_to_date_figure() -> None:
+    nc = nowcast_for(2024, [(2024, 6, 500.0, "2024-01..2024-06")], {2023: 900.0})
+    assert nc is not None and nc.month == 6 and nc.own_years == ()
+    lw = nc.log_weights(np.array([400.0, 500.0, 500.0001, 1000.0, 2000.0]))
+    assert np.isneginf(lw[:2]).all() and np.isfinite(lw[2:]).all()
+    # the likelihood peaks where the share is typical for June
+    grid = np.linspace(501, 3000, 5000)
+    assert 0.4 < 500 / grid[np.argmax(nc.log_weights(grid))] < 0.6
+
+
+def test_own_history_at_the_same_month_updates_the_prior() -> None:
+    ytd = [(2021, 8, 600.0, "2021-01..2021-08"), (2022, 8, 650.0, "2022-01..2022-08"),
+           (2022, 5, 300.0, "2022-01..2022-05"), (2024, 8, 700.0, "2024-01..2024-08")]
+    nc = nowcast_for(2024, ytd, {2021: 1000.0, 2022: 1100.0, 2023: 1200.0})
+    assert nc is not None and nc.own_years == (2021, 2022)
+    assert nc.model == prior(8).update([float(logit(0.6)), float(logit(650 / 1100))])
+    assert "updated with this series' own share in 2021, 2022" in nc.source
+
+
+def test_conditioned_probability_matches_numerical_integration(tmp_path: Path) -> None:
+    # Random walk with drift without calibration: its predictive of log(A / last) is a
+    # Student-t; the posterior given January-August is prior x likelihood, integrated here.
+    r = _run(tmp_path, ', "2024-01..2024-08": 9.5e8', model="{name: rw-drift, calibration: none}",
+             paths=400_000, seed=3)
+    df, loc, scale = r.model.predictive(1)
+    last, nc = math.log(1.31e9), r.nowcast
+    assert nc is not None
+
+    peak = float(nc.log_weights(np.exp(last + np.linspace(-0.5, 0.5, 2001))).max())
+
+    def post(x: float) -> float:
+        lw = nc.log_weights(np.array([math.exp(last + x)]))[0]
+        return float(stats.t.pdf(x, df, loc, scale) * math.exp(lw - peak))
+
+    lo = math.log(9.5e8 / 1.31e9) + 1e-9
+    cut = math.log(1.5e9 / 1.31e9)
+    num = integrate.quad(post, cut, 3.0, limit=400, epsabs=0.0, epsrel=1e-10)[0]
+    den = integrate.quad(post, lo, cut, limit=400, epsabs=0.0, epsrel=1e-10)[0] + num
+    f = r.feasibility
+    assert abs(f.probability - num / den) < 4 * f.probability_se
+    assert f.probability_se > math.sqrt(f.probability * (1 - f.probability) / f.paths)  # weights cost
+    assert r.simulation.effective_paths < r.simulation.paths
+
+
+def test_a_year_already_past_the_target_is_certain(tmp_path: Path) -> None:
+    r = _run(tmp_path, ', "2024-01..2024-10": 1.6e9', target=1.5e9, paths=20_000)
+    assert r.feasibility.probability == 1.0 and r.feasibility.probability_se == 0.0
+    assert r.feasibility.quantiles[2024][0.025] > 1.6e9
+
+
+def test_intervals_narrow_as_months_are_known(tmp_path: Path) -> None:
+    widths = []
+    for k, value in ((0, None), (3, 3.3e8), (6, 6.9e8), (9, 1.05e9), (11, 1.29e9)):
+        ytd = "" if value is None else f', "2024-01..2024-{k:02d}": {value}'
+        q = _run(tmp_path, ytd, paths=50_000).feasibility.quantiles[2024]
+        widths.append(q[0.9] - q[0.1])
+    assert all(b < a for a, b in zip(widths, widths[1:])), widths
+
+
+def test_same_seed_same_numbers_and_paired_differences_with_weights(tmp_path: Path) -> None:
+    from forecast.compare import paired
+
+    a = _run(tmp_path, ', "2024-01..2024-08": 9.5e8', target=1.49e9, paths=50_000)
+    b = _run(tmp_path, ', "2024-01..2024-08": 9.5e8', target=1.50e9, paths=50_000)
+    again = _run(tmp_path, ', "2024-01..2024-08": 9.5e8', target=1.50e9, paths=50_000)
+    assert again.feasibility.probability == b.feasibility.probability
+    d, se, unpaired = paired(a, b)
+    assert d == pytest.approx(b.feasibility.probability - a.feasibility.probability)
+    assert d < 0 and 0 < se < unpaired / 2
+
+
+def test_the_shipped_scenario_conditions_on_january_august_2025(cli) -> None:
+    root = Path(__file__).resolve().parents[1]
+    r = cli("run", root / "scenarios" / "kz-kg-2025-ytd.yaml", "--paths", 40_000, "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    nc = d["nowcast"]
+    assert (nc["period"], nc["value"], nc["month"]) == ("2025-01..2025-08", 1.4e9, 8)
+    assert d["last_observed"] == {"year": 2024, "value": 1.7e9} and d["data"]["as_of"] == "2025-11-15"
+    assert "M3 monthly" in nc["share_source"] and nc["effective_paths"] > 1000
+    assert 0 < d["probability"] < 1

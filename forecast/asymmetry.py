@@ -15,6 +15,7 @@ uncertainty, not an impression.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -69,8 +70,12 @@ class Trend:
                 + ("more than twice its standard error" if sure else "within two standard errors of none"))
 
 
-def table(data: TradeData, a: str, b: str) -> list[Row]:
+def table(data: TradeData, a: str, b: str, *, as_of: dt.date | None = None,
+          lag_months: int = 12) -> list[Row]:
     """Every year and flow with a figure from either side, A's view against B's mirror.
+
+    Figures are chosen as a run chooses them: published by ``as_of`` (unknown dates by
+    the ``lag_months`` rule), preferred bases first, flagged lower bounds left out.
 
     Raises
     ------
@@ -79,8 +84,8 @@ def table(data: TradeData, a: str, b: str) -> list[Row]:
     """
     rows: list[Row] = []
     for flow, mirror in MIRROR.items():
-        mine = _annual(data, a, b, flow)
-        theirs = _annual(data, b, a, mirror)
+        mine = _annual(data, a, b, flow, as_of, lag_months)
+        theirs = _annual(data, b, a, mirror, as_of, lag_months)
         for y in sorted(set(mine) | set(theirs)):
             (v, vb), (m, mb) = mine.get(y, (None, "")), theirs.get(y, (None, ""))
             rows.append(Row(y, flow, v, m, vb, mb))
@@ -91,12 +96,12 @@ def table(data: TradeData, a: str, b: str) -> list[Row]:
 EXCLUDED = ("lower-bound", "basis-unclear")
 
 
-def _annual(data: TradeData, reporter: str, partner: str, measure: str
-            ) -> dict[int, tuple[float, str]]:
+def _annual(data: TradeData, reporter: str, partner: str, measure: str, as_of: dt.date | None,
+            lag_months: int) -> dict[int, tuple[float, str]]:
     """Year -> (value, basis) of one reporter's annual figures, chosen as a run chooses them."""
     try:
         s = select(data, reporter, measure, partner=partner,  # type: ignore[arg-type]
-                   exclude_flags=EXCLUDED)
+                   exclude_flags=EXCLUDED, as_of=as_of, lag_months=lag_months)
     except DataError as e:
         if "no annual" in e.problems[0].message:
             return {}

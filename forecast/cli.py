@@ -146,7 +146,7 @@ def run(
             else:
                 r = pipeline.run(p.scenario, where=p.file.where, paths=paths, seed=seed,
                                  scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
-                                 series=p.series, fits=fits)  # type: ignore[arg-type]
+                                 series=p.series, fits=fits, mirror=p.mirror)  # type: ignore[arg-type]
                 text, d = render.summary(r), render.as_dict(r)
                 files_ = _report_files(r, _command("run", path, out, None, paths, seed),
                                        ("html", "md")) if out is not None else {}
@@ -233,7 +233,7 @@ def report(
         p = _prepare(scenario_file)
         result = pipeline.run(p.scenario, where=p.file.where, paths=paths, seed=seed,
                               scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
-                              series=p.series)
+                              series=p.series, mirror=p.mirror)
         outputs = _report_files(result, _command("report", scenario_file, out, formats, paths, seed),
                                 chosen)
         written = files.write_files(out, outputs)
@@ -278,7 +278,7 @@ def compare(
         fits: dict[tuple[object, ...], object] = {}
         runs = [pipeline.run(p.scenario, where=p.file.where, paths=n, seed=s,
                              scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
-                             series=p.series, fits=fits)  # type: ignore[arg-type]
+                             series=p.series, fits=fits, mirror=p.mirror)  # type: ignore[arg-type]
                 for p in prepared]
         diffs = cmp.compare(runs)
         notes = cmp.caveats(runs)

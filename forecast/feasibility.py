@@ -138,11 +138,8 @@ def assess(sim: SimulationResult, target: Target, last_year: int, last_value: fl
     if sim.weights is None:
         p = float(counts[idx] / sim.paths)
         se = mc_standard_error(p, sim.paths)
-    else:
-        w, hits = sim.weights, sim.hits(target.kind)
-        wh = np.where(hits, w, 0.0)
-        p = float(wh.sum() / w.sum())  # the target year is the last simulated year
-        se = float(np.sqrt(np.sum(w * w * (hits - p) ** 2)) / w.sum())
+    else:  # the target year is the last simulated year
+        p, se = sim.share(sim.hits(target.kind))
     with np.errstate(over="ignore", under="ignore"):  # the pipeline rejects non-finite results
         q = np.exp(weighted_quantiles(sim.sample, sample_weights(sim), QUANTILE_LEVELS))
     quantiles = {int(y): {lvl: float(q[i, j]) for i, lvl in enumerate(QUANTILE_LEVELS)}

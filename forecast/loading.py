@@ -15,6 +15,7 @@ from typing import Any
 
 from forecast import files, keypaths, pipeline, scenario
 from forecast.errors import DataError, Problem, ScenarioError
+from forecast.reporter_gap import Mirror
 from forecast.scenario import IMPLICIT, Scenario
 from forecast.series import TradeSeries
 
@@ -33,12 +34,15 @@ class Prepared:
         The series it asks for.
     data_sha256 : str
         Hash of its data file ("" for an inline history).
+    mirror : Mirror or None
+        With ``reporter: both``, the other country's figures and the gap model.
     """
 
     file: files.ScenarioFile
     scenario: Scenario
     series: TradeSeries
     data_sha256: str
+    mirror: Mirror | None = None
 
 
 def prepare(path: str | Path) -> Prepared:
@@ -128,12 +132,13 @@ def variant(sf: files.ScenarioFile, tree: Mapping[str, Any], changes: Sequence[t
     try:
         series = pipeline.series_for(sc, data, sf.where)
         pipeline.check_years(sc, series, sf.where)
+        mirror = pipeline.mirror_for(sc, data, series, sf.where)
     except DataError as e:
         # select() names the data file; the problem is what this scenario asks of it
         raise ScenarioError(sf.where, problems=problems(e, data_key=True)) from None
     except ScenarioError as e:
         raise ScenarioError(sf.where, problems=problems(e)) from None
-    return Prepared(sf, sc, series, data_sha)
+    return Prepared(sf, sc, series, data_sha, mirror)
 
 
 def data_of(sc: Scenario) -> Any:

@@ -24,8 +24,10 @@ and scale ``s2``. With no history of the series' own shares the predictive is
 the prior's, ``t_nu(mu, s2 (1 + 1/kappa))``; each earlier year with both a
 year-to-date figure at month k and the annual total updates it (Gelman et al.,
 *Bayesian Data Analysis*, 3rd ed., section 3.6). The hyperparameters are learned
-by empirical Bayes on the 1,428 M3 monthly series (``benchmarks/m3_monthly_nowcast.py``,
-shipped as ``forecast/ytd_prior.json``).
+by empirical Bayes on the 1,428 M3 monthly series; the predictive's scale is then
+multiplied by a per-month factor ``widen`` (1 to 2) chosen out of sample, because a
+year's share is correlated with its growth surprise, which this model of shares alone
+misses (``benchmarks/m3_monthly_nowcast.py``, shipped as ``forecast/ytd_prior.json``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import platform
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -12,7 +14,8 @@ from forecast.feasibility import Feasibility, assess
 from forecast.models import Fitted
 from forecast.models.combination import Built, build, one_blas_thread
 from forecast.nowcast import MONTHS, Nowcast, nowcast_for
-from forecast.scenario import MAX_HORIZON, GrowthHistorical, Scenario
+from forecast.reporter_gap import Mirror, fit_gap
+from forecast.scenario import MAX_HORIZON, GrowthHistorical, Scenario, Target
 from forecast.series import TradeData, TradeSeries, from_history, select, years_text
 from forecast.simulate import SimulationResult, simulate
 
@@ -45,6 +48,7 @@ class RunResult:
     scenario_sha256: str = ""
     data_sha256: str = ""
     nowcast: Nowcast | None = None
+    mirror: Mirror | None = None
 
 
 def series_for(scenario: Scenario, data: TradeData | None, where: str) -> TradeSeries:
@@ -53,12 +57,12 @@ def series_for(scenario: Scenario, data: TradeData | None, where: str) -> TradeS
         return from_history(scenario.history, where)
     assert scenario.data is not None and data is not None
     spec = scenario.data
-    series = select(data, spec.reporter, spec.measure, partner=spec.partner, as_of=spec.as_of,
+    series = select(data, spec.target_reporter, spec.measure, partner=spec.partner, as_of=spec.as_of,
                     lag_months=spec.publication_lag_months, start=spec.start,
                     exclude_flags=spec.exclude_flags)
     if len(series.years) < 3:
         raise ScenarioError(where, "data", f"at least 3 annual observations needed; "
-                            f"{spec.reporter} {spec.measure} has {len(series.years)}"
+                            f"{spec.target_reporter} {spec.measure} has {len(series.years)}"
                             + (f" published by {spec.as_of}" if spec.as_of else ""))
     return series
 
@@ -67,12 +71,64 @@ def series_for(scenario: Scenario, data: TradeData | None, where: str) -> TradeS
 MAX_WEIGHTED_PATHS = 20_000_000
 
 
+def conditions(nowcast: Nowcast | None, mirror: Mirror | None, years: np.ndarray, target: Target
+               ) -> tuple[Callable[[np.ndarray], np.ndarray] | None,
+                          Callable[[np.ndarray, np.random.Generator], np.ndarray] | None]:
+    """What the simulation conditions on (log-likelihood of paths of log levels) and, with a
+    mirror, each path's level on the other basis in the target year."""
+    parts: list[Callable[[np.ndarray], np.ndarray]] = []
+    if nowcast is not None:
+        def ytd(levels: np.ndarray) -> np.ndarray:
+            with np.errstate(over="ignore"):
+                return nowcast.log_weights(np.exp(levels[:, 0]))
+        parts.append(ytd)
+    if mirror is not None and mirror.years:
+        parts.append(lambda levels: mirror.log_weights(levels, years))
+    condition = None
+    if parts:
+        def condition(levels: np.ndarray) -> np.ndarray:
+            return np.sum([f(levels) for f in parts], axis=0)
+    other = None
+    if mirror is not None and target.kind == "level":
+        def other(levels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+            return mirror.other_levels(levels, years, target.year, rng)
+    return condition, other
+
+
 def series_nowcast(series: TradeSeries) -> Nowcast | None:
     """The nowcast of the first year without an annual figure, from its latest year-to-date
     figure (January..month k, k <= 11) in the series, or None."""
     ytd = [(u.period.year, u.period.last_month, u.value, str(u.period)) for u in series.ytd]
     annual = {int(y): float(v) for y, v in zip(series.years, series.values)}
     return nowcast_for(series.last_year + 1, ytd, annual)
+
+
+def mirror_for(scenario: Scenario, data: TradeData | None, series: TradeSeries,
+               where: str) -> Mirror | None:
+    """With ``reporter: both``, the other country's figures for the same trade (same vintage
+    and rules) and the gap model fitted to the years both have; else None.
+
+    Raises
+    ------
+    ScenarioError
+        If the other country has too few years in common with the basis.
+    """
+    spec = scenario.data
+    if spec is None or spec.reporter != "both" or data is None:
+        return None
+    other = select(data, series.partner, spec.measure, partner=series.reporter, as_of=spec.as_of,
+                   lag_months=spec.publication_lag_months, start=spec.start,
+                   exclude_flags=spec.exclude_flags)
+    mine = dict(zip(series.years.tolist(), series.values.tolist()))
+    theirs = dict(zip(other.years.tolist(), other.values.tolist()))
+    joint = sorted(set(mine) & set(theirs))
+    try:
+        gap = fit_gap(np.array(joint), np.log([theirs[y] / mine[y] for y in joint]))
+    except ValueError as e:
+        raise ScenarioError(where, "data.reporter", f"both: {e} ({series.reporter} and "
+                            f"{series.partner})") from None
+    later = [y for y in sorted(theirs) if series.last_year < y <= scenario.target.year]
+    return Mirror(series.partner, tuple(later), tuple(theirs[y] for y in later), gap)
 
 
 def check_years(scenario: Scenario, series: TradeSeries, where: str) -> None:
@@ -117,7 +173,8 @@ def fit(scenario: Scenario, series: TradeSeries, where: str, *, per_model: bool 
 def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<scenario>",
         paths: int | None = None, seed: int | None = None, scenario_sha256: str = "",
         data_sha256: str = "", series: TradeSeries | None = None, per_model: bool = True,
-        fits: dict[tuple[object, ...], Built] | None = None) -> RunResult:
+        fits: dict[tuple[object, ...], Built] | None = None,
+        mirror: Mirror | None = None) -> RunResult:
     """Fit, simulate and assess one scenario.
 
     Parameters
@@ -132,6 +189,9 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         Override the scenario's simulation settings.
     series : TradeSeries, optional
         The series :func:`series_for` already selected, to avoid selecting it twice.
+    mirror : Mirror, optional
+        With ``reporter: both``, :func:`mirror_for` already computed (else computed from
+        ``data``).
     per_model : bool
         With ``auto``, also fit every single model and give each one's probability.
     fits : dict, optional
@@ -152,16 +212,18 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     n = paths if paths is not None else scenario.simulation.paths
     s = seed if seed is not None else scenario.simulation.seed
     nowcast = series_nowcast(series)
-    if nowcast is not None and n > MAX_WEIGHTED_PATHS:
-        raise ScenarioError(where, "simulation.paths", f"a run conditioned on a year-to-date figure "
-                            f"keeps a weight per path: at most {MAX_WEIGHTED_PATHS:,} paths (got {n:,})")
-    condition = nowcast.log_weights if nowcast is not None else None
+    if mirror is None:
+        mirror = mirror_for(scenario, data, series, where)
+    condition, other = conditions(nowcast, mirror, years, scenario.target)
+    if condition is not None and n > MAX_WEIGHTED_PATHS:
+        raise ScenarioError(where, "simulation.paths", f"a run conditioned on later figures keeps a "
+                            f"weight per path: at most {MAX_WEIGHTED_PATHS:,} paths (got {n:,})")
 
     def answer(m: Fitted, paths: int) -> tuple[SimulationResult, Feasibility]:
         try:
             sim = simulate(m, years, scenario.target.value, paths=paths, seed=s,
                            growth=scenario.growth, shocks=scenario.shocks, history_growth=one_year,
-                           condition=condition)
+                           condition=condition, other=other)
         except ModelError as e:
             raise ModelError(where, "model", f"{m.name}: {e.problems[0].message}") from None
         return sim, assess(sim, scenario.target, series.last_year, series.last_value, series.years,
@@ -187,7 +249,8 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
                      by_model=by_model, simulation=sim,
                      feasibility=feas, closed_form=closed,
                      notes=tuple(_notes(scenario, series, built, nowcast)),
-                     scenario_sha256=scenario_sha256, data_sha256=data_sha256, nowcast=nowcast)
+                     scenario_sha256=scenario_sha256, data_sha256=data_sha256, nowcast=nowcast,
+                     mirror=mirror)
 
 
 def _notes(scenario: Scenario, series: TradeSeries, built: Built,
@@ -262,12 +325,16 @@ class Extras:
         By year: each country's figure for the same trade, and the gap in %.
     backtest : dict or None
         Rolling-origin metrics of the scenario's model on this series, at the target's horizon.
+    asymmetry_flows : list of dict
+        By flow (exports, imports, turnover against the partner's mirror figures): the mean
+        gap over the last years with both and its trend (:func:`forecast.asymmetry.trend`).
     """
 
     partner: RunResult | None
     partner_note: str
     asymmetry: list[dict[str, float | int | None]]
     backtest: dict[str, object] | None
+    asymmetry_flows: list[dict[str, Any]] = field(default_factory=list)
 
 
 def extras(result: RunResult, data: TradeData | None, *, backtest_paths: int = 1000,
@@ -278,9 +345,10 @@ def extras(result: RunResult, data: TradeData | None, *, backtest_paths: int = 1
 
     sc, s = result.scenario, result.series
     partner, note, rows = None, "the scenario uses an inline history: no partner figures", []
+    trends: list[Any] = []
     if sc.data is not None and data is not None and s.partner:
         other = sc.model_copy(update={"data": sc.data.model_copy(
-            update={"reporter": s.partner, "partner": s.reporter})})
+            update={"reporter": s.partner, "partner": s.reporter, "basis": None})})
         try:
             partner = run(other, data, where=result.where, paths=min(result.simulation.paths, 100_000),
                           seed=result.simulation.seed, per_model=False)
@@ -300,6 +368,11 @@ def extras(result: RunResult, data: TradeData | None, *, backtest_paths: int = 1
         except ForecastError as e:
             note = f"no answer on {s.partner}'s figures: {e.problems[0].message}"
         if partner is not None:
+            from forecast import asymmetry
+
+            flows = asymmetry.table(data, s.reporter, s.partner, as_of=sc.data.as_of,
+                                    lag_months=sc.data.publication_lag_months)
+            trends = [asymmetry.trend(flows, f) for f in asymmetry.MIRROR]
             mine = dict(zip(s.years.tolist(), s.values.tolist()))
             theirs = dict(zip(partner.series.years.tolist(), partner.series.values.tolist()))
             for y in sorted(set(mine) | set(theirs)):
@@ -318,4 +391,8 @@ def extras(result: RunResult, data: TradeData | None, *, backtest_paths: int = 1
                        "coverage": full["coverage"], "smape": full["smape"], "crps": full["crps"],
                        "n_tasks": full["n_tasks"], "n_failed": full["n_failed"],
                        "paths": backtest_paths, "seed": backtest_seed}
-    return Extras(partner=partner, partner_note=note, asymmetry=rows, backtest=summary)
+    flow_rows = [{"flow": t.flow, "years": list(t.years), "n": t.n, "mean_gap": t.mean_gap,
+                  "slope_log_per_year": t.slope, "slope_se": t.slope_se, "words": t.words}
+                 for t in trends if t.n]
+    return Extras(partner=partner, partner_note=note, asymmetry=rows, backtest=summary,
+                  asymmetry_flows=flow_rows)

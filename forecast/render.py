@@ -69,8 +69,10 @@ def summary(result: RunResult) -> str:
                  f"in {rec.at_least} of {len(rec.rates)} historical years{big}")
     if result.nowcast is not None:
         lines.append(f"Year to date   {ytd_text(result)}")
+    if result.mirror is not None:
+        lines.append(f"Both reporters {both_text(result)}")
     sim = result.simulation
-    weighted = (f"{f.paths:,} paths weighted by the year-to-date figure, effective "
+    weighted = (f"{f.paths:,} paths weighted by later figures, effective "
                 f"{sim.effective_paths:,.0f}" if sim.weights is not None else f"{f.paths:,} paths")
     lines.append(f"Probability    P({'level' if t.kind == 'level' else 'reached'}) = "
                  f"{probability_text(f.probability, f.probability_se, f.paths)} "
@@ -127,6 +129,50 @@ def nowcast_dict(result: RunResult) -> dict[str, Any] | None:
             "on_track": {"needed": track["needed"], "needed_p10": track["needed_low"],
                          "needed_p90": track["needed_high"], "ratio": track["ratio"]},
             "effective_paths": result.simulation.effective_paths}
+
+
+def both_text(result: RunResult) -> str:
+    """What the other country's figures add, the gap model, and the answer on its basis."""
+    m = result.mirror
+    assert m is not None
+    s = result.series
+    who = f"{m.reporter}'s"
+    if m.years:
+        figs = ", ".join(f"{y}: {money(v)}" for y, v in zip(m.years, m.values))
+        text = f"{who} later figures ({figs}) condition the run through the gap {m.reporter}/{s.reporter}"
+    else:
+        text = (f"{who} figures add no year after {s.reporter}'s last ({s.last_year}); the gap "
+                f"{m.reporter}/{s.reporter}")
+    text += f", modelled as {m.gap.describe()}"
+    other = other_basis(result)
+    if other is not None:
+        p, se = other
+        text += (f". The same target on {m.reporter}'s figures: "
+                 f"P = {probability_text(p, se, result.feasibility.paths)}")
+    return text
+
+
+def other_basis(result: RunResult) -> tuple[float, float] | None:
+    """P(target) on the other country's figures, with its s.e., from the same paths."""
+    hits = result.simulation.other_hits()
+    return None if hits is None else result.simulation.share(hits)
+
+
+def both_dict(result: RunResult) -> dict[str, Any] | None:
+    """With ``reporter: both``: the other country's later figures, the gap model, and the
+    probability on the other basis."""
+    m = result.mirror
+    if m is None:
+        return None
+    g = m.gap
+    other = other_basis(result)
+    return {"basis": result.series.reporter, "other": m.reporter,
+            "later_figures": {str(y): v for y, v in zip(m.years, m.values)},
+            "gap": {"kind": g.kind, "years_with_both": g.n, "last_year": g.last_year,
+                    "last_gap": math.expm1(g.last_gap), "loc": g.loc, "scale": g.scale, "df": g.df,
+                    "mean_log_score": g.score, "description": g.describe()},
+            "other_basis": None if other is None else {"probability": other[0],
+                                                      "probability_se": other[1]}}
 
 
 def ytd_text(result: RunResult) -> str:
@@ -235,6 +281,8 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
                     "values": [float(v) for v in result.series.values]},
         "probability": f.probability,
         "probability_se": f.probability_se,
+        "effective_paths": (result.simulation.effective_paths
+                            if result.simulation.weights is not None else None),
         "probability_closed_form": result.closed_form,
         "probability_by_model": {name: {"probability": p, "probability_se": se, "paths": n}
                                  for name, (p, se, n) in result.by_model.items()},
@@ -256,6 +304,7 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
                         "shocks": [x.model_dump(mode="json") for x in sc.shocks]},
         "data": _data_dict(result),
         "nowcast": nowcast_dict(result),
+        "reporters": both_dict(result),
         "notes": list(result.notes),
         "versions": versions(),
     }
@@ -270,6 +319,7 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
             "as_of": p.series.as_of.isoformat() if p.series.as_of else None, "note": extras.partner_note}
         out["partner_note"] = extras.partner_note
         out["asymmetry"] = extras.asymmetry
+        out["asymmetry_flows"] = extras.asymmetry_flows
         out["backtest"] = extras.backtest
     if command is not None:
         out["reproduce"] = {"command": command, "seed": f.seed, "paths": f.paths,

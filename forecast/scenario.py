@@ -238,7 +238,10 @@ class DataSpec(Strict):
     """Which figures of a data file a run uses."""
 
     file: str = Field(min_length=1)
-    reporter: str = Field(pattern=r"^[A-Z]{3}$", description="whose statistics (ISO3)")
+    reporter: str = Field(pattern=r"^([A-Z]{3}|both)$",
+                          description="whose statistics (ISO3), or 'both' (then give basis)")
+    basis: str | None = Field(default=None, pattern=r"^[A-Z]{3}$",
+                              description="with reporter: both, whose statistics the target is on")
     partner: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     measure: Literal["turnover", "exports", "imports"] = "turnover"
     as_of: dt.date | None = Field(default=None, description="figures published after it are not used")
@@ -247,6 +250,21 @@ class DataSpec(Strict):
     exclude_flags: tuple[str, ...] = Field(
         default=("lower-bound", "basis-unclear"),
         description="figures carrying any of these flags are not used")
+
+    @model_validator(mode="after")
+    def _basis(self) -> DataSpec:
+        if self.reporter == "both" and self.basis is None:
+            raise ValueError("reporter: both needs basis: the country whose statistics the target "
+                             "is stated in (e.g. basis: KGZ)")
+        if self.reporter != "both" and self.basis not in (None, self.reporter):
+            raise ValueError(f"basis goes with reporter: both (got reporter {self.reporter}, "
+                             f"basis {self.basis})")
+        return self
+
+    @property
+    def target_reporter(self) -> str:
+        """The country whose statistics the target is stated in."""
+        return self.basis if self.reporter == "both" else self.reporter  # type: ignore[return-value]
 
 
 class ModelSpec(Strict):

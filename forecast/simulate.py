@@ -55,7 +55,10 @@ class SimulationResult:
     seed : int
     weights : ndarray or None
         Per path, normalised importance weights (summing to 1) when the run is conditioned
-        on a year-to-date figure (:mod:`forecast.nowcast`); None for plain sampling.
+        on a year-to-date figure or the other country's later figures; None for plain sampling.
+    final_other : ndarray or None
+        Per path (bit-packed), whether the level on the other basis reaches the target in
+        the last year (``level``), when ``other`` was given.
     """
 
     years: np.ndarray
@@ -67,10 +70,11 @@ class SimulationResult:
     final_above: np.ndarray
     final_reached: np.ndarray
     weights: np.ndarray | None = None
+    final_other: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for a in (self.years, self.sample, self.above, self.reached, self.final_above,
-                  self.final_reached, self.weights):
+                  self.final_reached, self.weights, self.final_other):
             if a is not None:
                 a.setflags(write=False)
 
@@ -80,6 +84,21 @@ class SimulationResult:
         if self.weights is None:
             return float(self.paths)
         return float(self.weights.sum() ** 2 / np.dot(self.weights, self.weights))
+
+    def share(self, hits: np.ndarray) -> tuple[float, float]:
+        """The (weighted) share of paths with ``hits`` and its Monte Carlo standard error."""
+        if self.weights is None:
+            p = float(hits.mean())
+            return p, float(np.sqrt(p * (1 - p) / self.paths))
+        w = self.weights
+        p = float(np.where(hits, w, 0.0).sum() / w.sum())
+        return p, float(np.sqrt(np.sum(w * w * (hits - p) ** 2)) / w.sum())
+
+    def other_hits(self) -> np.ndarray | None:
+        """Per path, whether the level on the other basis reaches the target (or None)."""
+        if self.final_other is None:
+            return None
+        return np.unpackbits(self.final_other, count=self.paths).astype(bool)
 
     def hits(self, kind: str) -> np.ndarray:
         """Per path, whether it meets a ``level`` or ``by`` target in the last simulated year
@@ -91,7 +110,9 @@ class SimulationResult:
 def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, seed: int,
              growth: Sequence[object] = (), shocks: Sequence[Shock] = (),
              history_growth: np.ndarray | None = None,
-             condition: Callable[[np.ndarray], np.ndarray] | None = None) -> SimulationResult:
+             condition: Callable[[np.ndarray], np.ndarray] | None = None,
+             other: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None
+             ) -> SimulationResult:
     """Simulate ``paths`` futures of the fitted model with the scenario's overlays.
 
     Parameters
@@ -109,9 +130,13 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
     history_growth : ndarray, optional
         One-year historical log growth, for ``dist: historical``.
     condition : callable, optional
-        Log-likelihood of what is known about the first simulated year, given each path's
-        level that year (US dollars): paths are weighted by it (importance sampling with
-        the model as the prior), e.g. :meth:`forecast.nowcast.Nowcast.log_weights`.
+        Log-likelihood of what is known about the simulated years (a year-to-date figure,
+        the other country's later figures) given each path's log levels (paths x years):
+        paths are weighted by it (importance sampling with the model as the prior).
+    other : callable, optional
+        ``other(levels, rng)``: each path's log level in the last year on another basis (the
+        other country's figures); whether it reaches the target is kept per path
+        (``final_other``), for the probability on that basis. Its draws come from role 3.
 
     Raises
     ------
@@ -126,6 +151,7 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
     reached = np.zeros(h, dtype=np.int64)
     last_above: list[np.ndarray] = []  # bit-packed per chunk (CHUNK is a multiple of 8)
     last_reached: list[np.ndarray] = []
+    last_other: list[np.ndarray] = []
     mean_growth = fitted.mean_growth(h)
     overlays = bool(growth) or bool(shocks)
     logw = np.empty(paths) if condition is not None else None
@@ -149,8 +175,7 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
             above += hit.sum(axis=0)
             reached += ever.sum(axis=0)
         else:
-            with np.errstate(over="ignore"):
-                lw = np.asarray(condition(np.exp(levels[:, 0])), dtype=float)  # type: ignore[misc]
+            lw = np.asarray(condition(levels), dtype=float)  # type: ignore[misc]
             logw[start:start + n] = lw
             top = float(lw.max())
             if top > ref:
@@ -163,6 +188,8 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
                 above_w += w @ hit
                 reached_w += w @ ever
         last_above.append(np.packbits(hit[:, -1]))
+        if other is not None:
+            last_other.append(np.packbits(other(levels, stream(seed, c, 3)) >= log_target))
         last_reached.append(np.packbits(ever[:, -1]))
         if start < keep:
             m = min(n, keep - start)
@@ -180,4 +207,5 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
     return SimulationResult(years=np.asarray(years, dtype=np.int64), sample=sample, above=above,
                             reached=reached, paths=paths, seed=seed,
                             final_above=np.concatenate(last_above),
-                            final_reached=np.concatenate(last_reached), weights=weights)
+                            final_reached=np.concatenate(last_reached), weights=weights,
+                            final_other=np.concatenate(last_other) if last_other else None)

@@ -103,7 +103,7 @@ def _run(prep: Prepared, where: str, paths: int, seed: int,
          fits: dict[tuple[object, ...], Any]) -> RunResult:
     return run(prep.scenario, where=where, paths=paths, seed=seed, series=prep.series,
                per_model=False, fits=fits, scenario_sha256=prep.file.sha256,
-               data_sha256=prep.data_sha256)
+               data_sha256=prep.data_sha256, mirror=prep.mirror)
 
 
 def sweep(tree: Mapping[str, Any], axes: Mapping[str, Sequence[Any]], prepare: Prepare, *,

@@ -47,6 +47,7 @@ def test_every_readme_command_exists_and_runs(tmp_path, monkeypatch):
     lines = readme_tradecast_lines()
     assert len(lines) >= 5
     commands = {c.name or c.callback.__name__ for c in app.registered_commands}
+    commands |= {g.name for g in app.registered_groups}
     runner = CliRunner()
     for line in lines:
         args = shlex.split(line.split(">")[0])[1:]

@@ -123,3 +123,36 @@ def test_the_shipped_scenario_conditions_on_january_august_2025(cli) -> None:
     assert d["last_observed"] == {"year": 2024, "value": 1.7e9} and d["data"]["as_of"] == "2025-11-15"
     assert "M3 monthly" in nc["share_source"] and nc["effective_paths"] > 1000
     assert 0 < d["probability"] < 1
+
+
+def test_on_m3_monthly_intervals_narrow_and_cover(tmp_path: Path) -> None:
+    # A slice of benchmarks/m3_monthly_nowcast.py: 60 series, their evaluation years.
+    import importlib.util
+
+    from conftest import ROOT, shared
+
+    shared("benchmarks", "m3-monthly")
+    spec = importlib.util.spec_from_file_location("m3n", ROOT / "benchmarks" / "m3_monthly_nowcast.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    data = bench.load()
+    from forecast.nowcast import prior_table
+
+    table = prior_table()
+    rows = []
+    for sid in sorted(data)[::24]:
+        y = bench.evaluation_year(data[sid])
+        r = bench.score_year((sid, data[sid], y, table, 2000, 0)) if y else None
+        if r and "rows" in r:
+            rows.append(r["rows"])
+    assert len(rows) >= 50
+    grid = list(bench.GRID)
+
+    def at(k: int, key: str) -> float:
+        i = grid.index(table["months"][str(k)].get("widen", 1.0)) if k else 0
+        return float(np.mean([r[k][i][key] for r in rows if r[k][i] is not None]))
+
+    widths = [at(k, "w80") for k in (0, 3, 6, 9, 11)]
+    assert all(b < a for a, b in zip(widths, widths[1:])), widths
+    assert all(at(k, "c95") >= 0.85 for k in range(12))

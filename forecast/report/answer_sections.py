@@ -36,13 +36,17 @@ def _answer(result: Mapping[str, Any]) -> list[Block]:
     label = ("P(target value in the target year)" if kind == "level" else
              "P(target reached by the target year)")
     nc = result.get("nowcast")
-    weighted = (f"{paths:,} simulated paths weighted by the year-to-date figure, effectively "
-                f"{nc['effective_paths']:,.0f}" if nc else f"{paths:,} simulated paths")
+    both = result.get("reporters")
+    eff = result.get("effective_paths")
+    weighted = (f"{paths:,} simulated paths weighted by the later figures below, effectively "
+                f"{eff:,.0f}" if eff else f"{paths:,} simulated paths")
     blocks: list[Block] = [Para(answer, "lead"),
                            Para(f"{label} = {probability_text(p, se, paths)} (Monte Carlo standard error; "
                                 f"{weighted}, seed {result.get('seed')}).")]
     if nc:
         blocks.append(Para(_ytd_words(result, nc)))
+    if both:
+        blocks.append(Para(_both_words(result, both)))
     by_model = result.get("probability_by_model") or {}
     if len(by_model) > 1:
         lo, hi = (_pct(f(float(m["probability"]) for m in by_model.values())) for f in (min, max))
@@ -67,6 +71,25 @@ def _ytd_words(result: Mapping[str, Any], nc: Mapping[str, Any]) -> str:
                  f"{month} ({money(float(track['needed_p10']))}–{money(float(track['needed_p90']))}); "
                  f"the year stands at {float(track['ratio']):.0%} of that. The forecast of {year} "
                  "is the model's, updated by this figure (Bayes' rule).")
+    return text
+
+
+def _both_words(result: Mapping[str, Any], both: Mapping[str, Any]) -> str:
+    """What the other country's figures add, and the answer on its figures."""
+    a, b = both["basis"], both["other"]
+    later = both.get("later_figures") or {}
+    if later:
+        figs = ", ".join(f"{y}: {money(float(v))}" for y, v in later.items())
+        text = (f"Both countries' statistics are used: {b} has published figures {a} has not yet "
+                f"({figs}); they inform the forecast on {a}'s figures through the gap between the "
+                f"two countries' statistics, modelled as {both['gap']['description']}.")
+    else:
+        text = (f"Both countries' statistics were asked for, but {b} has no year {a} lacks; the "
+                f"gap between them is modelled as {both['gap']['description']}.")
+    other = both.get("other_basis")
+    if other:
+        p = probability_text(other["probability"], other["probability_se"], result.get("paths") or 1)
+        text += f" The same target on {b}'s figures: {p}."
     return text
 
 

@@ -77,7 +77,21 @@ def _asymmetry_blocks(result: Mapping[str, Any], rep: str, par: str) -> list[Blo
                  f"(FOB against CIF, timing, re-exports, informal trade). Gap = {rep} figure / {par} "
                  f"figure − 1."),
             Table(("Year", f"{rep}-reported, US$ bn", f"{par}-reported, US$ bn", "Gap"), table,
-                  (False, True, True, True))]
+                  (False, True, True, True)),
+            *_flow_blocks(result, rep, par)]
+
+
+def _flow_blocks(result: Mapping[str, Any], rep: str, par: str) -> list[Block]:
+    """By flow: the mean gap against the partner's mirror figure and its trend."""
+    flows = result.get("asymmetry_flows") or []
+    if not flows:
+        return []
+    mirror = {"exports": f"{par} imports", "imports": f"{par} exports", "turnover": f"{par} turnover"}
+    rows = tuple((f"{rep} {f['flow']} against {mirror.get(f['flow'], f['flow'])}", str(f["words"]))
+                 for f in flows)
+    return [Table(("Flow", "Gap and trend (last ten years with both figures)"), rows,
+                  caption="Trend: least-squares slope of log(1 + gap) by year, with its standard "
+                          "error; `tradecast data asymmetry` lists every year and flow.")]
 
 
 def _growth_words(g: Mapping[str, Any]) -> str:

@@ -1,0 +1,99 @@
+"""Both countries' statistics: the gap model's choice and likelihood against references, a run
+conditioned on the partner's later figure, and the trade-panel check that it helps."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from conftest import ROOT, shared, write
+from forecast.reporter_gap import GapModel, fit_gap
+
+HEADER = "reporter,partner,flow,period,value_usd,basis,published,source,flags,note\n"
+
+
+def _data(folder: Path, a: dict[int, float], b: dict[int, float]) -> Path:
+    rows = [f"ARM,GEO,turnover,{y},{v:.0f},national-statistics,,test fixture,," for y, v in a.items()]
+    rows += [f"GEO,ARM,turnover,{y},{v:.0f},national-statistics,,test fixture,," for y, v in b.items()]
+    return write(folder, "pair.csv", HEADER + "\n".join(rows) + "\n")
+
+
+def test_the_gap_model_follows_the_evidence() -> None:
+    rng = np.random.default_rng(4)
+    years = np.arange(1990, 2024)
+    walk = np.cumsum(rng.normal(0, 0.1, years.size))
+    noise = 0.1 + rng.normal(0, 0.1, years.size)
+    assert fit_gap(years, walk).kind == "random-walk"
+    assert fit_gap(years, noise).kind == "level"
+    with pytest.raises(ValueError, match="at least 3 years"):
+        fit_gap(years[:2], noise[:2])
+
+
+def test_gap_likelihoods_are_student_t_densities() -> None:
+    g = np.array([[0.1, 0.2], [-0.3, 0.05]])
+    level = GapModel("level", 2020, 0.0, 0.05, 0.1, 6.0, 10, {})
+    ref = stats.t.logpdf(g, 6.0, 0.05, 0.1).sum(axis=1)
+    assert np.allclose(level.log_likelihood(g, [2021, 2022]), ref)
+    walk = GapModel("random-walk", 2020, 0.02, 0.0, 0.1, 6.0, 10, {})
+    ref = stats.t.logpdf(g[:, 0] - 0.02, 6.0, 0, 0.1) + stats.t.logpdf(g[:, 1] - g[:, 0], 6.0, 0, 0.1)
+    assert np.allclose(walk.log_likelihood(g, [2021, 2022]), ref)
+    ref3 = stats.t.logpdf(g[:, 0] - 0.02, 6.0, 0, 0.1 * np.sqrt(3))  # a three-year step
+    assert np.allclose(walk.log_likelihood(g[:, :1], [2023]), ref3)
+
+
+def test_the_partners_later_figure_informs_the_run(cli, tmp_path: Path) -> None:
+    rng = np.random.default_rng(7)
+    years = range(2005, 2021)
+    a = dict(zip(years, 1e9 * np.exp(np.cumsum(rng.normal(0.05, 0.08, len(years))))))
+    b = {y: v * np.exp(0.1 + rng.normal(0, 0.03)) for y, v in a.items()}
+    b[2021] = a[2020] * 1.5  # the partner already reports a jump in 2021
+    _data(tmp_path, a, b)
+    base = "name: s\ndata: {file: pair.csv, %s}\ntarget: {value: %.4g, year: 2022}\n" % ("%s", a[2020] * 1.4)
+    write(tmp_path, "both.yaml", base % "reporter: both, basis: ARM")
+    write(tmp_path, "one.yaml", base % "reporter: ARM")
+    both = json.loads(cli("run", "both.yaml", "--paths", 20000, "--json").stdout)
+    one = json.loads(cli("run", "one.yaml", "--paths", 20000, "--json").stdout)
+    r = both["reporters"]
+    assert r["basis"] == "ARM" and r["other"] == "GEO" and r["later_figures"] == {"2021": round(b[2021])}
+    assert both["probability"] > one["probability"] + 0.1
+    assert 0 < both["effective_paths"] < 20000
+    other = r["other_basis"]
+    assert other["probability"] > both["probability"]  # GEO's figures run about 11% higher
+    text = cli("run", "both.yaml", "--paths", 2000).stdout
+    assert "Both reporters GEO's later figures (2021: US$" in text
+
+
+@pytest.mark.parametrize("data, message", [
+    ("reporter: both", "reporter: both needs basis"),
+    ("reporter: ARM, basis: GEO", "basis goes with reporter: both"),
+])
+def test_both_needs_a_basis(cli, tmp_path: Path, data: str, message: str) -> None:
+    _data(tmp_path, {2020: 1e9, 2021: 1.1e9, 2022: 1.2e9}, {2020: 1e9, 2021: 1e9, 2022: 1e9})
+    write(tmp_path, "s.yaml", f"name: s\ndata: {{file: pair.csv, {data}}}\ntarget: {{value: 2e9, year: 2024}}\n")
+    r = cli("validate", "s.yaml")
+    assert r.exit_code == 1 and message in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_on_the_trade_panel_both_reporters_beat_one() -> None:
+    shared("data-sources", "imf-dots-2022")
+    spec = importlib.util.spec_from_file_location("both_reporters", ROOT / "benchmarks" / "both_reporters.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    from _shared import trade_panel  # the benchmark put benchmarks/ on the path
+
+    panel = trade_panel()
+    pairs = [sid for sid in sorted(panel) if "-".join(reversed(sid.split("-"))) in panel][:16]
+    rows = [r for sid in pairs for r in bench.score(
+        (sid, panel[sid], panel["-".join(reversed(sid.split("-")))], 1000, 0))]
+    assert len(rows) > 100
+    for h in (1, 2):
+        d = [r["both"]["crps"] - r["one"]["crps"] for r in rows if r["h"] == h]
+        assert np.mean(d) < 0, h  # the partner's one-year lead improves the forecast
+        cov = np.mean([r["both"]["c95"] for r in rows if r["h"] == h])
+        assert cov >= np.mean([r["one"]["c95"] for r in rows if r["h"] == h]) - 0.03

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from forecast.errors import DataError, ForecastError, ScenarioError
-from forecast.scenario import MAX_PATHS
+from forecast.limits import MAX_PATHS
 
 app = typer.Typer(
     name="tradecast",

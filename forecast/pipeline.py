@@ -11,11 +11,12 @@ import numpy as np
 
 from forecast.errors import ModelError, ScenarioError
 from forecast.feasibility import Feasibility, assess
+from forecast.limits import MAX_HORIZON
 from forecast.models import Fitted
 from forecast.models.combination import Built, build, one_blas_thread
 from forecast.nowcast import MONTHS, Nowcast, nowcast_for
 from forecast.reporter_gap import Mirror, fit_gap
-from forecast.scenario import MAX_HORIZON, GrowthHistorical, Scenario, Target
+from forecast.scenario import GrowthHistorical, Scenario, Target
 from forecast.series import TradeData, TradeSeries, from_history, select, years_text
 from forecast.simulate import SimulationResult, simulate
 

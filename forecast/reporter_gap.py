@@ -27,7 +27,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import gammaln
 
 #: Joint years before the predictive score compares the two gap models.
 MIN_SCORED = 4
@@ -35,7 +34,7 @@ MIN_SCORED = 4
 
 def _t_logpdf(x: np.ndarray | float, df: float, loc: float, scale: float) -> np.ndarray:
     z = (np.asarray(x, dtype=float) - loc) / scale
-    return np.asarray(gammaln((df + 1) / 2) - gammaln(df / 2) - 0.5 * math.log(df * math.pi)
+    return np.asarray(math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
                       - math.log(scale) - (df + 1) / 2 * np.log1p(z * z / df))
 
 

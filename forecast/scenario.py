@@ -37,10 +37,9 @@ from pydantic import (
 )
 
 from forecast.errors import Problem, ScenarioError
+from forecast.limits import MAX_PATHS
 from forecast.series import Period, parse_period
 
-MAX_PATHS = 100_000_000
-MAX_HORIZON = 50
 MODEL_NAMES = ("auto", "rw-drift", "ets", "arima", "theta", "llt", "bootstrap")
 
 

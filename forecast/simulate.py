@@ -2,7 +2,7 @@
 
 Paths are generated in fixed-size chunks, each from its own stream of one
 :class:`numpy.random.SeedSequence`, so the result depends only on (seed,
-paths), memory stays flat up to :data:`~forecast.scenario.MAX_PATHS`, and no
+paths), memory stays flat up to :data:`~forecast.limits.MAX_PATHS`, and no
 Python loop runs over paths. Every random stream has a fixed address
 ``(seed, chunk, role, index)`` (role 0 the model, 1 growth assumption
 ``index``, 2 shock ``index``), so two scenarios that share structure share

@@ -471,8 +471,8 @@ def data_asymmetry(
         reporters = data.reporters
         a = reporter or reporters[0]
         if a not in reporters:
-            raise DataError(files.display_path(path), "--reporter", f"expected one of "
-                            f"{', '.join(reporters)} (got {a!r})")
+            raise typer.BadParameter(f"--reporter: expected one of {', '.join(reporters)} in "
+                                     f"{files.display_path(path)} (got {a!r})")
         partners = sorted({f.partner for f in data.figures if f.reporter == a})
         b = next((p for p in partners if p in reporters), None)
         if b is None:

@@ -104,7 +104,8 @@ def weighted_quantiles(x: np.ndarray, w: np.ndarray | None, levels: tuple[float,
 
 def sample_weights(sim: SimulationResult) -> np.ndarray | None:
     """The weights of the kept sample of paths (the first ones), or None."""
-    return None if sim.weights is None else sim.weights[:len(sim.sample)]
+    w = getattr(sim, "weights", None)  # results from before weighting have none
+    return None if w is None else w[:len(sim.sample)]
 
 
 def target_curve(sim: SimulationResult, kind: str) -> dict[float, float]:

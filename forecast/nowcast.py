@@ -42,6 +42,13 @@ from typing import Any
 
 import numpy as np
 
+#: Fewest degrees of freedom of a share's predictive. The empirical-Bayes prior alone has
+#: fewer than 1 (series differ a lot), and with such tails a surprisingly large
+#: year-to-date figure reads as an outlier share near 100% rather than as evidence of a
+#: bigger year, so the probability could fall as the figure rises. Where the floor binds,
+#: the scale is stretched so the central 80% interval stays the model's.
+MIN_DF = 4.0
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 
@@ -71,13 +78,24 @@ class ShareModel:
         return ShareModel(mu, kappa, nu, s2, self.widen)
 
     @property
+    def df(self) -> float:
+        """Degrees of freedom of the predictive: ``nu``, at least :data:`MIN_DF`."""
+        return max(self.nu, MIN_DF)
+
+    @property
     def scale(self) -> float:
-        """Scale of the Student-t predictive of a new year's logit share (times ``widen``)."""
-        return self.widen * math.sqrt(self.s2 * (1.0 + 1.0 / self.kappa))
+        """Scale of the Student-t predictive of a new year's logit share (times ``widen``, and
+        stretched where :data:`MIN_DF` binds so the 80% interval is unchanged)."""
+        base = self.widen * math.sqrt(self.s2 * (1.0 + 1.0 / self.kappa))
+        if self.nu >= MIN_DF:
+            return base
+        from scipy.stats import t as student_t
+
+        return base * float(student_t.ppf(0.9, self.nu) / student_t.ppf(0.9, MIN_DF))
 
     def log_density(self, x: np.ndarray) -> np.ndarray:
         """Log density of the Student-t predictive at logit shares ``x``."""
-        nu, c = self.nu, self.scale
+        nu, c = self.df, self.scale
         z = (np.asarray(x, dtype=float) - self.mu) / c
         const = (math.lgamma((nu + 1) / 2) - math.lgamma(nu / 2) - 0.5 * math.log(nu * math.pi)
                  - math.log(c))
@@ -87,7 +105,7 @@ class ShareModel:
         """Quantiles of the share itself (the logistic of the t quantiles)."""
         from scipy.stats import t as student_t
 
-        q = self.mu + self.scale * student_t.ppf(np.asarray(levels, dtype=float), self.nu)
+        q = self.mu + self.scale * student_t.ppf(np.asarray(levels, dtype=float), self.df)
         return [float(v) for v in 1.0 / (1.0 + np.exp(-q))]
 
 
@@ -105,8 +123,10 @@ def prior(k: int) -> ShareModel:
 
 
 def logit(s: np.ndarray | float) -> np.ndarray:
+    """log(s / (1 - s)); +-inf at 1 and 0."""
     s = np.asarray(s, dtype=float)
-    return np.log(s) - np.log1p(-s)
+    with np.errstate(divide="ignore"):
+        return np.log(s) - np.log1p(-s)
 
 
 @dataclass(frozen=True)
@@ -125,6 +145,8 @@ class Nowcast:
         The share's predictive after the series' own history.
     own_years : tuple of int
         Earlier years whose own share at this month updated the prior.
+    inconsistent : tuple of int
+        Earlier years whose figure to this month is not below their annual total (not used).
     """
 
     year: int
@@ -133,6 +155,7 @@ class Nowcast:
     period: str
     model: ShareModel
     own_years: tuple[int, ...]
+    inconsistent: tuple[int, ...] = ()
 
     def log_weights(self, annual: np.ndarray) -> np.ndarray:
         """Log-likelihood of the year-to-date figure for each simulated annual total (US$),
@@ -149,10 +172,13 @@ class Nowcast:
         """Where the share's distribution comes from, in words."""
         n = len(self.own_years)
         base = (f"a prior learned on {prior_table()['evidence']['series']:,} M3 monthly series")
+        bad = (f"; the figures to month {self.month} of {', '.join(map(str, self.inconsistent))} are "
+               "not below those years' totals and were not used" if self.inconsistent else "")
         if n == 0:
-            return f"{base} (no earlier year of this series has a figure to month {self.month})"
+            return (f"{base} (no earlier year of this series has a usable figure to month "
+                    f"{self.month}{bad})")
         years = ", ".join(map(str, self.own_years))
-        return f"{base}, updated with this series' own share in {years}"
+        return f"{base}, updated with this series' own share in {years}{bad}"
 
     def on_track(self, target: float) -> dict[str, float]:
         """The year-to-date value by this month that is on course for ``target``: the target
@@ -180,10 +206,11 @@ def nowcast_for(year: int, ytd: Sequence[tuple[int, int, float, str]],
     if not mine:
         return None
     y, k, value, period = max(mine, key=lambda x: x[1])
-    own = sorted((py, value_ / annual[py]) for py, pk, value_, _ in ytd
-                 if pk == k and py < year and py in annual and 0 < value_ < annual[py])
+    earlier = [(py, v) for py, pk, v, _ in ytd if pk == k and py < year and py in annual]
+    own = sorted((py, v / annual[py]) for py, v in earlier if 0 < v < annual[py])
+    bad = tuple(sorted(py for py, v in earlier if v >= annual[py]))
     model = prior(k).update([float(logit(s)) for _, s in own])
-    return Nowcast(y, k, float(value), period, model, tuple(py for py, _ in own))
+    return Nowcast(y, k, float(value), period, model, tuple(py for py, _ in own), bad)
 
 
 def month_range(k: int) -> str:

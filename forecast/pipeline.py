@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from forecast.errors import ModelError, ScenarioError
+from forecast.errors import DataError, ModelError, ScenarioError
 from forecast.feasibility import Feasibility, assess
 from forecast.limits import MAX_HORIZON
 from forecast.models import Fitted
@@ -58,6 +58,9 @@ def series_for(scenario: Scenario, data: TradeData | None, where: str) -> TradeS
         return from_history(scenario.history, where)
     assert scenario.data is not None and data is not None
     spec = scenario.data
+    if spec.reporter == "both" and spec.basis not in data.reporters:
+        raise DataError(data.file, "basis", f"no figures reported by {spec.basis!r} (the file has: "
+                        f"{', '.join(data.reporters)})")
     series = select(data, spec.target_reporter, spec.measure, partner=spec.partner, as_of=spec.as_of,
                     lag_months=spec.publication_lag_months, start=spec.start,
                     exclude_flags=spec.exclude_flags)
@@ -232,16 +235,22 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
 
     sim, feas = answer(model, n)
     by_model = {model.name: (feas.probability, feas.probability_se, n)}
+    dropped: list[str] = []
     if scenario.model.name == "auto" and per_model:
         per = min(n, BY_MODEL_PATHS)
         for name, member in built.members.items():
             if member is not model:
-                f = answer(member, per)[1]
+                try:
+                    f = answer(member, per)[1]
+                except ModelError as e:  # a comparison model only: say so, keep the answer
+                    dropped.append(f"model {name} left out of the comparison by model: "
+                                   f"{e.problems[0].message.split(': ', 1)[-1]}")
+                    continue
                 by_model[name] = (f.probability, f.probability_se, per)
     if not all(np.isfinite(v) and v > 0 for q in feas.quantiles.values() for v in q.values()):
         raise ModelError(where, "model", f"{model.name} forecasts overflow or vanish (growth in "
                          "this history is too extreme for it); check the history's values")
-    overlaid = bool(scenario.growth) or bool(scenario.shocks)
+    overlaid = bool(scenario.growth) or bool(scenario.shocks) or condition is not None
     closed = None
     if scenario.target.kind == "level" and not overlaid:
         h = scenario.target.year - series.last_year
@@ -249,7 +258,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     return RunResult(scenario=scenario, where=where, series=series, model=model, built=built,
                      by_model=by_model, simulation=sim,
                      feasibility=feas, closed_form=closed,
-                     notes=tuple(_notes(scenario, series, built, nowcast)),
+                     notes=tuple(_notes(scenario, series, built, nowcast) + dropped),
                      scenario_sha256=scenario_sha256, data_sha256=data_sha256, nowcast=nowcast,
                      mirror=mirror)
 
@@ -366,6 +375,14 @@ def extras(result: RunResult, data: TradeData | None, *, backtest_paths: int = 1
             if sc.growth or sc.shocks:
                 note += ("; the scenario's growth assumptions and shocks are applied unchanged to "
                          f"{s.partner}'s figures")
+            if result.nowcast is not None and partner.nowcast is None:
+                note += (f"; unlike the main answer, it has no year-to-date figure of "
+                         f"{result.nowcast.year} to condition on ({s.reporter}'s "
+                         f"{result.nowcast.period} is on {s.reporter}'s statistics)")
+            if result.mirror is not None:
+                note += (f"; it uses {s.partner}'s figures alone, while the main answer links the "
+                         "two countries' figures through the reporter gap (its answer on "
+                         f"{s.partner}'s figures is in section 1)")
         except ForecastError as e:
             note = f"no answer on {s.partner}'s figures: {e.problems[0].message}"
         if partner is not None:

@@ -74,9 +74,14 @@ def summary(result: RunResult) -> str:
     sim = result.simulation
     weighted = (f"{f.paths:,} paths weighted by later figures, effective "
                 f"{sim.effective_paths:,.0f}" if sim.weights is not None else f"{f.paths:,} paths")
-    lines.append(f"Probability    P({'level' if t.kind == 'level' else 'reached'}) = "
-                 f"{probability_text(f.probability, f.probability_se, f.paths)} "
-                 f"(Monte Carlo s.e.; {weighted}, seed {f.seed})")
+    if already_reached(result):
+        lines.append(f"Probability    P({'level' if t.kind == 'level' else 'reached'}) = 100%, "
+                     "exactly: the year-to-date figure already reaches the target, and trade is "
+                     "never negative")
+    else:
+        lines.append(f"Probability    P({'level' if t.kind == 'level' else 'reached'}) = "
+                     f"{probability_text(f.probability, f.probability_se, f.paths)} "
+                     f"(Monte Carlo s.e.; {weighted}, seed {f.seed})")
     if result.closed_form is not None:
         d = percent_digits(f.probability_se) + 1
         lines.append(f"               closed form (model's predictive): "
@@ -124,7 +129,7 @@ def nowcast_dict(result: RunResult) -> dict[str, Any] | None:
     return {"year": nc.year, "month": nc.month, "period": nc.period, "value": nc.value,
             "share": {"median": track["median_share"], "p10": track["share_10"],
                       "p90": track["share_90"],
-                      "logit_t": {"df": m.nu, "location": m.mu, "scale": m.scale}},
+                      "logit_t": {"df": m.df, "location": m.mu, "scale": m.scale}},
             "share_source": nc.source, "own_years": list(nc.own_years),
             "on_track": {"needed": track["needed"], "needed_p10": track["needed_low"],
                          "needed_p90": track["needed_high"], "ratio": track["ratio"]},
@@ -234,10 +239,24 @@ def percent_text(p: float) -> str:
     return f"{p * 100:.{digits}f}%"
 
 
+def already_reached(result: RunResult) -> bool:
+    """Whether a year-to-date figure already reaches the target (P = 1 by arithmetic)."""
+    nc, t = result.nowcast, result.scenario.target
+    return (nc is not None and nc.value >= t.value
+            and (nc.year == t.year or (t.kind == "by" and nc.year < t.year)))
+
+
 def answer(result: RunResult) -> str:
     """The answer in one sentence: probability, its Monte Carlo error, the spread across
     models, and what it rests on."""
     f, t, s = result.feasibility, result.scenario.target, result.series
+    if already_reached(result):
+        from forecast.nowcast import month_range
+
+        nc = result.nowcast
+        assert nc is not None
+        return (f"Certain: {s.measure} was already {money(nc.value)} in {month_range(nc.month)} "
+                f"{nc.year}, at or above the target of {money(t.value)}.")
     spread = ""
     if len(result.by_model) > 1:
         ps = [v[0] for v in result.by_model.values()]

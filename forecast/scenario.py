@@ -293,6 +293,9 @@ def _history_key(v: Any) -> Period:
         ) from None
     if p.kind == "month":
         raise ValueError(f"a single month is not supported; use a year-to-date range (got {text!r})")
+    if p.kind == "ytd" and p.last_month == 12:
+        raise ValueError(f"a January–December figure is the year's total: write it as {p.year} "
+                         f"(got {text!r})")
     return p
 
 

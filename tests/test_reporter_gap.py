@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import ROOT, shared, write
 from scipy import stats
 
-from conftest import ROOT, shared, write
 from forecast.reporter_gap import GapModel, fit_gap
 
 HEADER = "reporter,partner,flow,period,value_usd,basis,published,source,flags,note\n"
@@ -53,9 +53,9 @@ def test_the_partners_later_figure_informs_the_run(cli, tmp_path: Path) -> None:
     b = {y: v * np.exp(0.1 + rng.normal(0, 0.03)) for y, v in a.items()}
     b[2021] = a[2020] * 1.5  # the partner already reports a jump in 2021
     _data(tmp_path, a, b)
-    base = "name: s\ndata: {file: pair.csv, %s}\ntarget: {value: %.4g, year: 2022}\n" % ("%s", a[2020] * 1.4)
-    write(tmp_path, "both.yaml", base % "reporter: both, basis: ARM")
-    write(tmp_path, "one.yaml", base % "reporter: ARM")
+    target = f"target: {{value: {a[2020] * 1.4:.4g}, year: 2022}}\n"
+    write(tmp_path, "both.yaml", f"name: s\ndata: {{file: pair.csv, reporter: both, basis: ARM}}\n{target}")
+    write(tmp_path, "one.yaml", f"name: s\ndata: {{file: pair.csv, reporter: ARM}}\n{target}")
     both = json.loads(cli("run", "both.yaml", "--paths", 20000, "--json").stdout)
     one = json.loads(cli("run", "one.yaml", "--paths", 20000, "--json").stdout)
     r = both["reporters"]
@@ -74,7 +74,8 @@ def test_the_partners_later_figure_informs_the_run(cli, tmp_path: Path) -> None:
 ])
 def test_both_needs_a_basis(cli, tmp_path: Path, data: str, message: str) -> None:
     _data(tmp_path, {2020: 1e9, 2021: 1.1e9, 2022: 1.2e9}, {2020: 1e9, 2021: 1e9, 2022: 1e9})
-    write(tmp_path, "s.yaml", f"name: s\ndata: {{file: pair.csv, {data}}}\ntarget: {{value: 2e9, year: 2024}}\n")
+    write(tmp_path, "s.yaml",
+          f"name: s\ndata: {{file: pair.csv, {data}}}\ntarget: {{value: 2e9, year: 2024}}\n")
     r = cli("validate", "s.yaml")
     assert r.exit_code == 1 and message in r.stderr and r.stderr.count("\n") == 1
 

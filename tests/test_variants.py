@@ -217,7 +217,8 @@ def test_compare_sweep_and_sensitivity_write_their_reports(cli, tmp_path: Path) 
     r = cli("sensitivity", "b.yaml", "--paths", 4000, "--out", out)
     assert r.exit_code == 0, r.output
     names = {p.name for p in out.iterdir()}
-    assert {"compare-a-vs-b.json", "compare-a-vs-b.html", "compare-a-vs-b.md", "compare-a-vs-b-probabilities.png",
+    assert {"compare-a-vs-b.json", "compare-a-vs-b.html", "compare-a-vs-b.md",
+            "compare-a-vs-b-probabilities.png",
             "compare-a-vs-b-distributions.png", "compare-a-vs-b-fans.png",
             "b-sweep.json", "b-sweep.html", "b-sweep.md", "b-sweep-curve.png",
             "b-sensitivity.json", "b-sensitivity.html", "b-sensitivity.md",
@@ -280,7 +281,8 @@ def test_errors_in_blocks_name_the_file_and_block_that_set_them(cli, tmp_path: P
     for cmd in ("validate", "run"):
         r = cli(cmd, "child.yaml")
         assert r.exit_code == 1 and r.stdout == "", cmd
-        assert r.stderr.startswith("child.yaml: sweep.growth[0].mean: input should be a valid number"), r.stderr
+        assert r.stderr.startswith("child.yaml: sweep.growth[0].mean: input should be a valid "
+                                   "number"), r.stderr
     write(tmp_path, "c2.yaml", "name: c2\nextends: base.yaml\nsensitivity:\n  growth[0].sd: [0.1, -1]\n")
     r = cli("validate", "c2.yaml")
     assert r.exit_code == 1 and r.stderr.startswith("c2.yaml: sensitivity.growth[0].sd: must be >= 0.0")

@@ -78,11 +78,24 @@ def charts_for(result: Mapping[str, Any], target_values: np.ndarray | None = Non
 
 
 def target_values(result: RunResult) -> np.ndarray:
-    """The simulated values (US dollars) in the target year of a run, one per kept path."""
+    """The simulated values (US dollars) in the target year of a run, one per kept path.
+
+    A weighted run (year-to-date figure, the other country's later figures) is turned into
+    an equally weighted sample of the same size by systematic resampling (fixed offsets, so
+    the same run gives the same sample): histograms, medians and shares drawn from it are
+    then the weighted ones the rest of the report states.
+    """
+    from forecast.feasibility import sample_weights
+
     sim, year = result.simulation, result.scenario.target.year
     idx = int(np.flatnonzero(np.asarray(sim.years) == year)[0])
+    x = np.asarray(sim.sample)[:, idx]
+    w = sample_weights(sim)
+    if w is not None:
+        cw = np.cumsum(w)
+        x = x[np.minimum(np.searchsorted(cw, (np.arange(len(x)) + 0.5) / len(x) * cw[-1]), len(x) - 1)]
     with np.errstate(over="ignore", under="ignore"):
-        return np.exp(np.asarray(sim.sample)[:, idx])
+        return np.exp(x)
 
 
 def _history(result: Mapping[str, Any]) -> tuple[list[int], list[float]]:

@@ -7,7 +7,8 @@ from typing import Any
 from forecast.asymmetry import EXCLUDED, MIRROR, Row, Trend
 from forecast.render import REPORTERS, to_json
 
-__all__ = ["asymmetry_dict", "asymmetry_text", "to_json"]
+__all__ = ["asymmetry_dict", "asymmetry_text", "list_dict", "list_text", "show_dict", "show_text",
+           "to_json"]
 
 
 def asymmetry_dict(file: str, a: str, b: str, rows: list[Row], trends: list[Trend]) -> dict[str, Any]:
@@ -56,4 +57,73 @@ def asymmetry_text(d: dict[str, Any]) -> str:
                  "transit, re-exports, timing and coverage. Each side's figures are chosen as for a "
                  "run (national statistics first, then IMF DOTS, then official statements; figures flagged "
                  f"{' or '.join(EXCLUDED)} left out).")
+    return "\n".join(lines) + "\n"
+
+
+def list_dict(found: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The JSON of ``tradecast data list``: per file, per reporter and partner, the years of
+    annual figures, the year-to-date periods and the bases."""
+    out = []
+    for file, data in found:
+        pairs = []
+        for r, p in sorted({(f.reporter, f.partner) for f in data.figures}):
+            figs = [f for f in data.figures if (f.reporter, f.partner) == (r, p)]
+            years = sorted({f.period.year for f in figs if f.period.kind == "year"})
+            pairs.append({"reporter": r, "partner": p, "rows": len(figs),
+                          "years": [years[0], years[-1]] if years else None,
+                          "year_to_date": sorted({str(f.period) for f in figs if f.period.kind == "ytd"}),
+                          "bases": sorted({f.basis for f in figs})})
+        out.append({"file": file, "rows": len(data.figures), "series": pairs})
+    return {"files": out}
+
+
+def list_text(d: dict[str, Any]) -> str:
+    """One line per reporter and partner of each file."""
+    if not d["files"]:
+        return "no data files (*.csv) in this folder\n"
+    lines = []
+    for f in d["files"]:
+        lines.append(f"{f['file']}: {f['rows']} rows")
+        for s in f["series"]:
+            span = f"{s['years'][0]}–{s['years'][1]}" if s["years"] else "no annual figures"
+            ytd = f"; year to date {', '.join(s['year_to_date'])}" if s["year_to_date"] else ""
+            lines.append(f"  {s['reporter']} reporting on {s['partner']}: {s['rows']} rows, years "
+                         f"{span}{ytd}; bases {', '.join(s['bases'])}")
+    return "\n".join(lines) + "\n"
+
+
+def show_dict(file: str, measure: str, series: dict[tuple[str, str], Any]) -> dict[str, Any]:
+    """The JSON of ``tradecast data show``: each reporter's annual series with its sources."""
+    return {"file": file, "measure": measure,
+            "series": [{"reporter": r, "partner": p,
+                        "figures": [{"year": int(u.period.year), "value": u.value,
+                                     "basis": "+".join(sorted({f.basis for f in u.figures})),
+                                     "flags": sorted({fl for f in u.figures for fl in f.flags})}
+                                    for u in s.used]}
+                       for (r, p), s in series.items()]}
+
+
+def show_text(d: dict[str, Any]) -> str:
+    """A table by year, one column per reporter (US$ m, with its source), and a bar."""
+    cols = d["series"]
+    if not cols:
+        return f"{d['file']}: no annual {d['measure']} figures\n"
+    by_year: dict[int, dict[int, Any]] = {}
+    for i, c in enumerate(cols):
+        for f in c["figures"]:
+            by_year.setdefault(f["year"], {})[i] = f
+    top = max(f["value"] for c in cols for f in c["figures"])
+    heads = [f"{c['reporter']} on {c['partner']}" for c in cols]
+    lines = [f"{d['file']}: {d['measure']}, US$ m, each reporter's own figures (source in brackets; "
+             "bar: the first column)", "",
+             f"{'year':>4s} " + " ".join(f"{h:>26s}" for h in heads)]
+    for y in sorted(by_year):
+        cells = []
+        for i in range(len(cols)):
+            f = by_year[y].get(i)
+            src = "" if f is None else _SHORT.get(f["basis"], f["basis"])
+            cells.append("–" if f is None else f"{f['value'] / 1e6:,.1f} ({src})")
+        first = by_year[y].get(0)
+        bar = "█" * round(20 * first["value"] / top) if first else ""
+        lines.append(f"{y:>4d} " + " ".join(f"{c:>26s}" for c in cells) + f"  {bar}")
     return "\n".join(lines) + "\n"

@@ -98,3 +98,33 @@ def test_on_the_trade_panel_both_reporters_beat_one() -> None:
         assert np.mean(d) < 0, h  # the partner's one-year lead improves the forecast
         cov = np.mean([r["both"]["c95"] for r in rows if r["h"] == h])
         assert cov >= np.mean([r["one"]["c95"] for r in rows if r["h"] == h]) - 0.03
+
+
+def test_data_list_show_and_asymmetry_describe_the_shipped_file(cli) -> None:
+    r = cli("data", "list", ROOT / "data")
+    assert r.exit_code == 0 and "KAZ reporting on KGZ" in r.stdout and "2025-01..2025-08" in r.stdout
+    d = json.loads(cli("data", "show", ROOT / "data" / "kz_kg.csv", "--json").stdout)
+    kaz = next(s for s in d["series"] if s["reporter"] == "KAZ")
+    assert {"year": 2025, "value": 2e9, "basis": "official-statement"}.items() <= next(
+        f for f in kaz["figures"] if f["year"] == 2025).items()
+    a = json.loads(cli("data", "asymmetry", ROOT / "data" / "kz_kg.csv", "--json").stdout)
+    row = next(x for x in a["rows"] if x["year"] == 2023 and x["flow"] == "turnover")
+    assert row["gap"] == pytest.approx(row["reported"] / row["mirror"] - 1)
+    assert cli("data", "asymmetry", ROOT / "data" / "kz_kg.csv", "--reporter", "UZB").exit_code == 2
+    r = cli("data", "show", "no_such_pair")
+    assert r.exit_code == 1 and r.stderr.startswith("no_such_pair: no data file data/no_such_pair.csv")
+
+
+def test_the_gap_trend_is_ordinary_least_squares() -> None:
+    from forecast.asymmetry import Row, trend
+
+    rng = np.random.default_rng(2)
+    years = np.arange(2010, 2022)
+    gaps = np.expm1(0.05 + 0.01 * (years - 2010) + rng.normal(0, 0.02, years.size))
+    rows = [Row(int(y), "turnover", 1e9 * (1 + g), 1e9) for y, g in zip(years, gaps)]
+    t = trend(rows, "turnover", last=12)
+    (slope, _), cov = np.polyfit(years, np.log1p(gaps), 1, cov="unscaled")
+    resid = np.log1p(gaps) - np.polyval((slope, _), years)
+    se = np.sqrt(cov[0, 0] * resid @ resid / (years.size - 2))
+    assert t.slope == pytest.approx(slope) and t.slope_se == pytest.approx(se)
+    assert t.n == 12 and "more than twice its standard error" in t.words

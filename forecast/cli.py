@@ -102,6 +102,10 @@ Paths = Annotated[int | None, typer.Option(
     help=f"Number of simulated paths (1 to {MAX_PATHS:,}; default: the scenario's).")]
 Seed = Annotated[int | None, typer.Option(
     "--seed", min=0, max=2**63 - 1, help="Random seed (default: the scenario's).")]
+Precision = Annotated[float | None, typer.Option(
+    "--precision", min=1e-6, max=0.1, show_default=False,
+    help="Simulate in chunks of 100,000 paths until the standard error of P(target) is at most "
+    "this (e.g. 0.0005 for 0.05 pp), up to --paths if given, else 10,000,000 paths.")]
 Formats = Annotated[str, typer.Option(
     "--format", help="With --out, comma-separated: html (one self-contained file), md (Markdown "
     "with PNG charts beside it), pdf (needs: pip install 'tradecast[pdf]'). The JSON result is "
@@ -118,6 +122,7 @@ def run(
     out: Annotated[Path | None, typer.Option(
         "--out", help="Folder to write the report into: <name>.json, .html, .md and the "
         "charts (PNG); for a sweep, <name>-sweep.json, .html, .md and its chart.")] = None,
+    precision: Precision = None,
     sets: Annotated[list[str] | None, typer.Option(
         "--set", metavar="KEY=V1,V2,...", show_default=False,
         help="Run the scenario once for each value of KEY, a key path such as growth[0].mean, "
@@ -128,6 +133,9 @@ def run(
     from forecast import files, pipeline, render
 
     axes = _sets(sets)
+    if precision is not None and axes:
+        raise typer.BadParameter("--precision does not go with --set: a sweep's points share their "
+                                 "paths (common random numbers)")
     try:
         _check_out(out)
         prepared = [_prepare(path) for path in scenarios]
@@ -140,15 +148,19 @@ def run(
         fits: dict[tuple[object, ...], object] = {}
         for path, p in zip(scenarios, prepared):
             grid = axes or p.scenario.sweep
+            if grid and precision is not None:
+                raise ScenarioError(p.file.where, "sweep", "--precision does not go with a sweep: "
+                                    "its points share their paths (common random numbers)")
             if grid:
                 text, d, files_ = _sweep(path, p, grid, "--set" if axes else "sweep", paths, seed,
                                          out, fits)
             else:
                 r = pipeline.run(p.scenario, where=p.file.where, paths=paths, seed=seed,
                                  scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
-                                 series=p.series, fits=fits, mirror=p.mirror)  # type: ignore[arg-type]
+                                 series=p.series, fits=fits, mirror=p.mirror,  # type: ignore[arg-type]
+                                 precision=precision)
                 text, d = render.summary(r), render.as_dict(r)
-                files_ = _report_files(r, _command("run", path, out, None, paths, seed),
+                files_ = _report_files(r, _command("run", path, out, None, paths, seed, precision),
                                        ("html", "md")) if out is not None else {}
             texts.append(text)
             dicts.append(d)
@@ -190,7 +202,7 @@ FORMATS = ("html", "md", "pdf")
 
 
 def _command(verb: str, path: Path | list[Path], out: Path | None, formats: str | None,
-             paths: int | None, seed: int | None) -> str:
+             paths: int | None, seed: int | None, precision: float | None = None) -> str:
     """The command line that reproduces a result."""
     parts = ["tradecast", verb, *(map(str, path) if isinstance(path, list) else [str(path)])]
     if out is not None:
@@ -201,6 +213,8 @@ def _command(verb: str, path: Path | list[Path], out: Path | None, formats: str 
         parts += ["--paths", str(paths)]
     if seed is not None:
         parts += ["--seed", str(seed)]
+    if precision is not None:
+        parts += ["--precision", f"{precision:g}"]
     return " ".join(parts)
 
 

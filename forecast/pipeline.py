@@ -22,6 +22,8 @@ from forecast.simulate import SimulationResult, simulate
 
 #: Paths for each single model's probability beside ``auto``'s.
 BY_MODEL_PATHS = 50_000
+#: Most paths a run with a precision target simulates unless ``--paths`` says otherwise.
+PRECISION_MAX_PATHS = 10_000_000
 
 
 def closed_form(model: Fitted, log_ratio: float, h: int) -> float | None:
@@ -50,6 +52,7 @@ class RunResult:
     data_sha256: str = ""
     nowcast: Nowcast | None = None
     mirror: Mirror | None = None
+    precision: float | None = None
 
 
 def series_for(scenario: Scenario, data: TradeData | None, where: str) -> TradeSeries:
@@ -178,7 +181,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         paths: int | None = None, seed: int | None = None, scenario_sha256: str = "",
         data_sha256: str = "", series: TradeSeries | None = None, per_model: bool = True,
         fits: dict[tuple[object, ...], Built] | None = None,
-        mirror: Mirror | None = None) -> RunResult:
+        mirror: Mirror | None = None, precision: float | None = None) -> RunResult:
     """Fit, simulate and assess one scenario.
 
     Parameters
@@ -196,6 +199,9 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     mirror : Mirror, optional
         With ``reporter: both``, :func:`mirror_for` already computed (else computed from
         ``data``).
+    precision : float, optional
+        Simulate until the standard error of P(target) is at most this (chunks of 100,000
+        paths), up to ``paths`` if given, else :data:`PRECISION_MAX_PATHS`.
     per_model : bool
         With ``auto``, also fit every single model and give each one's probability.
     fits : dict, optional
@@ -213,6 +219,8 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     if any(isinstance(g, GrowthHistorical) for g in scenario.growth) and one_year.size == 0:
         raise ScenarioError(where, "growth", "dist: historical needs at least one pair of "
                             "consecutive years in the history")
+    if precision is not None and paths is None:
+        paths = PRECISION_MAX_PATHS
     n = paths if paths is not None else scenario.simulation.paths
     s = seed if seed is not None else scenario.simulation.seed
     nowcast = series_nowcast(series)
@@ -223,21 +231,23 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         raise ScenarioError(where, "simulation.paths", f"a run conditioned on later figures keeps a "
                             f"weight per path: at most {MAX_WEIGHTED_PATHS:,} paths (got {n:,})")
 
-    def answer(m: Fitted, paths: int) -> tuple[SimulationResult, Feasibility]:
+    def answer(m: Fitted, paths: int, precision: float | None = None
+               ) -> tuple[SimulationResult, Feasibility]:
         try:
             sim = simulate(m, years, scenario.target.value, paths=paths, seed=s,
                            growth=scenario.growth, shocks=scenario.shocks, history_growth=one_year,
-                           condition=condition, other=other)
+                           condition=condition, other=other, precision=precision,
+                           kind=scenario.target.kind)
         except ModelError as e:
             raise ModelError(where, "model", f"{m.name}: {e.problems[0].message}") from None
         return sim, assess(sim, scenario.target, series.last_year, series.last_value, series.years,
                            series.values)
 
-    sim, feas = answer(model, n)
-    by_model = {model.name: (feas.probability, feas.probability_se, n)}
+    sim, feas = answer(model, n, precision)
+    by_model = {model.name: (feas.probability, feas.probability_se, sim.paths)}
     dropped: list[str] = []
     if scenario.model.name == "auto" and per_model:
-        per = min(n, BY_MODEL_PATHS)
+        per = min(sim.paths, BY_MODEL_PATHS)
         for name, member in built.members.items():
             if member is not model:
                 try:
@@ -260,7 +270,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
                      feasibility=feas, closed_form=closed,
                      notes=tuple(_notes(scenario, series, built, nowcast) + dropped),
                      scenario_sha256=scenario_sha256, data_sha256=data_sha256, nowcast=nowcast,
-                     mirror=mirror)
+                     mirror=mirror, precision=precision)
 
 
 def _notes(scenario: Scenario, series: TradeSeries, built: Built,

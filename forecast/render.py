@@ -79,9 +79,14 @@ def summary(result: RunResult) -> str:
                      "exactly: the year-to-date figure already reaches the target, and trade is "
                      "never negative")
     else:
+        stop = ""
+        if result.precision is not None:
+            met = f.probability_se <= result.precision
+            stop = (f"; stopped once s.e. <= {result.precision * 100:g} pp" if met else
+                    f"; s.e. {result.precision * 100:g} pp not reached within {f.paths:,} paths")
         lines.append(f"Probability    P({'level' if t.kind == 'level' else 'reached'}) = "
                      f"{probability_text(f.probability, f.probability_se, f.paths)} "
-                     f"(Monte Carlo s.e.; {weighted}, seed {f.seed})")
+                     f"(Monte Carlo s.e.; {weighted}, seed {f.seed}{stop})")
     if result.closed_form is not None:
         d = percent_digits(f.probability_se) + 1
         lines.append(f"               closed form (model's predictive): "
@@ -302,6 +307,8 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
         "probability_se": f.probability_se,
         "effective_paths": (result.simulation.effective_paths
                             if result.simulation.weights is not None else None),
+        "precision": (None if result.precision is None else
+                      {"target_se": result.precision, "reached": f.probability_se <= result.precision}),
         "probability_closed_form": result.closed_form,
         "probability_by_model": {name: {"probability": p, "probability_se": se, "paths": n}
                                  for name, (p, se, n) in result.by_model.items()},

@@ -11,6 +11,7 @@ draws (common random numbers).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,8 @@ from forecast.overlays import apply_growth, apply_shocks
 from forecast.scenario import Shock
 
 CHUNK = 100_000
+#: Hits and misses needed before ``precision`` may stop a run (see :func:`simulate`).
+MIN_HITS = 10
 #: Paths kept for quantiles: the first ``keep`` paths are an i.i.d. sample of all of them.
 KEEP_CELLS = 10_000_000
 
@@ -111,8 +114,8 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
              growth: Sequence[object] = (), shocks: Sequence[Shock] = (),
              history_growth: np.ndarray | None = None,
              condition: Callable[[np.ndarray], np.ndarray] | None = None,
-             other: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None
-             ) -> SimulationResult:
+             other: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
+             precision: float | None = None, kind: str = "level") -> SimulationResult:
     """Simulate ``paths`` futures of the fitted model with the scenario's overlays.
 
     Parameters
@@ -137,6 +140,12 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
         ``other(levels, rng)``: each path's log level in the last year on another basis (the
         other country's figures); whether it reaches the target is kept per path
         (``final_other``), for the probability on that basis. Its draws come from role 3.
+    precision : float, optional
+        Stop after the first chunk at which the standard error of P(target) (``kind``:
+        ``level`` or ``by``, in the last year) is at most ``precision``; ``paths`` is then
+        the most that will be simulated. To avoid stopping on a lucky early zero, at least
+        :data:`MIN_HITS` paths must meet the target and as many miss it (weighted runs:
+        effective paths). The result depends only on (seed, precision, paths).
 
     Raises
     ------
@@ -158,6 +167,8 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
     ref = -np.inf  # running maximum of the log-weights: weighted sums are kept relative to it
     above_w = np.zeros(h)
     reached_w = np.zeros(h)
+    sw = sw2 = sw2h = 0.0  # weighted sums for the running s.e. of the last year's hits
+    done = paths
     for c, start in enumerate(range(0, paths, CHUNK)):
         n = min(CHUNK, paths - start)
         levels = fitted.simulate(h, n, stream(seed, c, 0))
@@ -178,10 +189,12 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
             lw = np.asarray(condition(levels), dtype=float)  # type: ignore[misc]
             logw[start:start + n] = lw
             top = float(lw.max())
+            rescale = 1.0
             if top > ref:
                 scale = np.exp(ref - top) if np.isfinite(ref) else 0.0
                 above_w *= scale
                 reached_w *= scale
+                rescale = float(scale)
                 ref = top
             if np.isfinite(ref):
                 w = np.exp(lw - ref)
@@ -194,6 +207,28 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
         if start < keep:
             m = min(n, keep - start)
             sample[start:start + m] = levels[:m]
+        if precision is not None:
+            last = (hit if kind == "level" else ever)[:, -1]
+            if logw is None:
+                k, total_n = int((reached if kind == "by" else above)[-1]), start + n
+                p_, se_, eff = k / total_n, math.sqrt(k * (total_n - k) / total_n) / total_n, total_n
+            else:
+                if not np.isfinite(ref):
+                    continue
+                w = np.exp(logw[start:start + n] - ref)
+                sw = sw * rescale + float(w.sum())
+                sw2 = sw2 * rescale ** 2 + float(w @ w)
+                sw2h = sw2h * rescale ** 2 + float((w * w) @ last)
+                p_ = float((reached_w if kind == "by" else above_w)[-1] / sw)
+                se_ = math.sqrt(max(sw2h * (1 - 2 * p_) + p_ * p_ * sw2, 0.0)) / sw
+                eff = sw * sw / sw2
+            if (se_ <= precision and p_ * eff >= MIN_HITS and (1 - p_) * eff >= MIN_HITS):
+                done = start + n
+                break
+    paths = done
+    sample = sample[:min(len(sample), done)]
+    if logw is not None:
+        logw = logw[:done]
     weights = None
     if logw is not None:
         if not np.isfinite(ref):

@@ -391,8 +391,9 @@ def extras(result: RunResult, data: TradeData | None, *, backtest_paths: int = 1
                          f"{result.nowcast.period} is on {s.reporter}'s statistics)")
             if result.mirror is not None:
                 note += (f"; it uses {s.partner}'s figures alone, while the main answer links the "
-                         "two countries' figures through the reporter gap (its answer on "
-                         f"{s.partner}'s figures is in section 1)")
+                         "two countries' figures through the reporter gap"
+                         + (f" (its answer on {s.partner}'s figures is in section 1)"
+                            if sc.target.kind == "level" else ""))
         except ForecastError as e:
             note = f"no answer on {s.partner}'s figures: {e.problems[0].message}"
         if partner is not None:

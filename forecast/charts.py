@@ -138,7 +138,8 @@ def _bn_axis(ax: Axes, label: str = "US$ bn") -> None:
 
 def fan_chart(hist_years: Sequence[int], hist_values: Sequence[float], years: Sequence[int],
               quantiles: Mapping[int | str, Mapping[float | str, float]], target_value: float,
-              target_year: int, title: str, caption: str) -> bytes:
+              target_year: int, title: str, caption: str,
+              known: tuple[int, float, str] | None = None) -> bytes:
     """History, median path and central bands of the forecast, with the target.
 
     Parameters
@@ -156,6 +157,9 @@ def fan_chart(hist_years: Sequence[int], hist_values: Sequence[float], years: Se
         Marked by a vertical line.
     title, caption : str
         The finding, and the basis and data vintage.
+    known : (year, US dollars, label), optional
+        A year-to-date figure already known in a simulated year, drawn as a point: the
+        year's total is at least this.
 
     Returns
     -------
@@ -181,6 +185,14 @@ def fan_chart(hist_years: Sequence[int], hist_values: Sequence[float], years: Se
         ax.annotate(_target_label(target), xy=(1.0, target), xycoords=("axes fraction", "data"),
                     xytext=(6, 0), textcoords="offset points", va="center", ha="left",
                     color=OKABE_ITO["vermillion"], fontsize=TEXT_PT)
+        if known is not None:
+            ky, kv, label = known
+            ax.plot([ky], [kv / 1e9], marker="D", ms=5.5, color=OKABE_ITO["black"], ls="none",
+                    label=label)
+            ax.annotate(f"{label}: US${_bn(kv / 1e9)}bn", (ky, kv / 1e9), xytext=(-8, 0),
+                        textcoords="offset points", ha="right", va="center", fontsize=9.0,
+                        color=OKABE_ITO["black"],
+                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9})
         ax.annotate(f"target\nyear {target_year}", xy=(target_year, 1.0), xycoords=("data", "axes fraction"),
                     xytext=(4, -2), textcoords="offset points", va="top", ha="left",
                     color=OKABE_ITO["vermillion"], fontsize=9.0)

@@ -52,8 +52,16 @@ def charts_for(result: Mapping[str, Any], target_values: np.ndarray | None = Non
         years = sorted(int(y) for y in q)
         h = year - int(result["last_observed"]["year"])
         keep = max(10, 3 * h)
+        nc = result.get("nowcast")
+        known = None
+        if nc:
+            from forecast.nowcast import month_range
+
+            known = (int(nc["year"]), float(nc["value"]),
+                     f"known: {month_range(int(nc['month']))} {nc['year']}")
         out["fan"] = charts.fan_chart(hist_years[-keep:], hist_values[-keep:], years, q, value, year,
-                                      _fan_title(result), _caption(result, _sim_text(result)))
+                                      _fan_title(result), _caption(result, _sim_text(result)),
+                                      known=known)
     if target_values is not None and np.size(target_values):
         out["distribution"] = charts.target_distribution(
             np.asarray(target_values), value, year, _distribution_title(result, target_values),

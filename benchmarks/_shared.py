@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -53,3 +55,13 @@ def m3_yearly() -> dict[str, tuple[np.ndarray, np.ndarray]]:
             for r in csv.DictReader(f):
                 rows.setdefault(r["series_id"], {})[int(r["t"])] = float(r["value"])
     return {sid: (np.array(sorted(ts)), np.array([ts[t] for t in sorted(ts)])) for sid, ts in rows.items()}
+
+
+def best(fn: Callable[[], object], repeat: int = 3) -> float:
+    """The shortest wall time of ``repeat`` calls of ``fn`` (seconds)."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)

@@ -30,6 +30,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _shared import best  # noqa: E402
 
 from forecast import loading  # noqa: E402
 from forecast.models.combination import build  # noqa: E402
@@ -37,15 +40,6 @@ from forecast.models.rw import fit_rw_drift  # noqa: E402
 from forecast.simulate import simulate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def best(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def floor(n: int, h: int) -> None:

@@ -27,11 +27,13 @@ import platform
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _shared import best  # noqa: E402
 
 from forecast import keypaths, loading, pipeline, variants  # noqa: E402
 
@@ -46,15 +48,6 @@ growth:
 shocks:
   - {{name: border disruption, probability: 0.1, years: 2026..2030, impact: -0.12, recovery: 0.5}}
 """
-
-
-def _best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def _command(args: list[str]) -> None:
@@ -122,9 +115,9 @@ def main() -> None:
     print(f"{'job':44s} {'command':>9s} {'budget':>7s} {'with reuse':>11s} {'no fit reuse':>13s} "
           f"{'ratio':>6s}")
     for name, budget, fn, cmd in jobs:
-        wall = _best(lambda c=cmd: _command(c), args.repeat)  # type: ignore[misc]
-        reuse = _best(lambda f=fn: f(True), args.repeat)  # type: ignore[misc]
-        fresh = _best(lambda f=fn: f(False), args.repeat)  # type: ignore[misc]
+        wall = best(lambda c=cmd: _command(c), args.repeat)  # type: ignore[misc]
+        reuse = best(lambda f=fn: f(True), args.repeat)  # type: ignore[misc]
+        fresh = best(lambda f=fn: f(False), args.repeat)  # type: ignore[misc]
         ok = "ok" if wall < budget else "OVER"
         print(f"{name:44s} {wall:8.2f}s {budget:5.0f}s {ok:>4s} {reuse:8.2f}s {fresh:12.2f}s "
               f"{fresh / reuse:5.1f}x")

@@ -71,6 +71,15 @@ def _check_out(out: Path | None, formats: tuple[str, ...] = ()) -> None:
         raise ScenarioError(str(out), "", "--out must be a folder (a file has this name)")
 
 
+def _emit(d: object, text: str, as_json: bool, written: list[Path]) -> None:
+    """Print the JSON or the text, then list the files written (on stderr)."""
+    from forecast import files, render
+
+    sys.stdout.write(render.to_json(d) if as_json else text)
+    if written:
+        typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
+
+
 def _unique_names(prepared) -> None:  # type: ignore[no-untyped-def]
     """Scenarios compared side by side need different names: rows and files are named by them."""
     seen: dict[str, str] = {}
@@ -168,12 +177,7 @@ def run(
         written = files.write_files(out, outputs) if out is not None else []
     except ForecastError as e:
         _fail(e)
-    if as_json:
-        sys.stdout.write(render.to_json(dicts[0] if len(dicts) == 1 else dicts))
-    else:
-        sys.stdout.write("\n".join(texts))
-    if out is not None:
-        typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
+    _emit(dicts[0] if len(dicts) == 1 else dicts, "\n".join(texts), as_json, written)
 
 
 def _sweep(path: Path, prepared, axes, verb: str, paths: int | None, seed: int | None,  # type: ignore[no-untyped-def]
@@ -306,12 +310,7 @@ def compare(
                                               **multi.comparison_files(d, runs, chosen, stem)})
     except ForecastError as e:
         _fail(e)
-    if as_json:
-        sys.stdout.write(render.to_json(d))
-    else:
-        sys.stdout.write(render_multi.compare_text(runs, diffs, notes))
-    if out is not None:
-        typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
+    _emit(d, render_multi.compare_text(runs, diffs, notes), as_json, written if out else [])
 
 
 @app.command()
@@ -355,12 +354,7 @@ def sensitivity(
                                               **multi.sensitivity_files(d, chosen)})
     except ForecastError as e:
         _fail(e)
-    if as_json:
-        sys.stdout.write(render.to_json(d))
-    else:
-        sys.stdout.write(render_multi.sensitivity_text(result))
-    if out is not None:
-        typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
+    _emit(d, render_multi.sensitivity_text(result), as_json, written if out else [])
 
 
 @app.command()

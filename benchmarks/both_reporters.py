@@ -35,23 +35,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import trade_panel  # noqa: E402
 
+from forecast.feasibility import weighted_quantiles  # noqa: E402
+from forecast.metrics import crps_weighted  # noqa: E402
+
 ORIGINS = range(2005, 2018)
 H = 2
-
-
-def weighted_crps(x: np.ndarray, w: np.ndarray, y: float) -> float:
-    """CRPS of a weighted sample: E|X - y| - E|X - X'| / 2, exact, by sorting."""
-    order = np.argsort(x)
-    xs, ws = x[order], w[order] / w.sum()
-    cw = np.cumsum(ws)
-    spread = 2.0 * np.sum(ws * xs * (2.0 * cw - ws - 1.0))
-    return float(np.sum(ws * np.abs(xs - y)) - 0.5 * spread)
-
-
-def wquantiles(x: np.ndarray, w: np.ndarray, levels: list[float]) -> np.ndarray:
-    order = np.argsort(x)
-    cw = np.cumsum(w[order])
-    return np.asarray(x[order][np.minimum(np.searchsorted(cw, np.asarray(levels) * cw[-1]), len(x) - 1)])
 
 
 def score(pair: tuple[str, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], int, int]
@@ -90,10 +78,10 @@ def score(pair: tuple[str, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.n
             x = levels[:, h - 1]
             row = {"h": h}
             for name, w in (("one", w_one), ("both", w_both)):
-                q = wquantiles(x, w, [0.025, 0.1, 0.5, 0.9, 0.975])
+                q = weighted_quantiles(x, w, [0.025, 0.1, 0.5, 0.9, 0.975])
                 med = float(np.exp(q[2]))
                 row[name] = {"c80": bool(q[1] <= y <= q[3]), "c95": bool(q[0] <= y <= q[4]),
-                             "crps": weighted_crps(x, w, y),
+                             "crps": crps_weighted(y, x, w),
                              "smape": 200 * abs(med - a[t + h]) / (med + a[t + h])}
             out.append(row)
     return out

@@ -47,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import need  # noqa: E402
 
+from forecast.feasibility import weighted_quantiles  # noqa: E402
 from forecast.nowcast import ShareModel, logit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,13 +145,6 @@ def learn_prior(data: dict[str, dict[int, np.ndarray]]) -> dict[str, object]:
 
 
 # --- evaluation ------------------------------------------------------------------------
-
-def weighted_quantiles(x: np.ndarray, w: np.ndarray, levels: list[float]) -> np.ndarray:
-    order = np.argsort(x)
-    cw = np.cumsum(w[order])
-    cw /= cw[-1]
-    return np.asarray(x[order][np.minimum(np.searchsorted(cw, levels), x.size - 1)])
-
 
 #: Widening factors of the share's scale tried per month (chosen on the pseudo-evaluation year).
 GRID = (1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2.0)

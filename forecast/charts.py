@@ -61,6 +61,28 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines if any(lines) else []
 
 
+def _frame(title: str, caption: str, *, body_height: float, legend_height: float = 0.0,
+           xlabel_room: float = 0.55) -> tuple[Figure, float, float]:
+    """A figure without axes, the title at the top left and the caption at the bottom left.
+
+    Returns the figure and its top and bottom margins in inches (the plots go between).
+    """
+    title_lines = _wrap(title, 70)
+    caption_lines = _wrap(caption, 100)
+    top = 0.12 + len(title_lines) * TITLE_PT * 1.3 / 72 + 0.12 + legend_height
+    bottom = xlabel_room + 0.08 + len(caption_lines) * CAPTION_PT * 1.3 / 72 + 0.08
+    height = top + body_height + bottom
+    fig = Figure(figsize=(WIDTH, height), dpi=DPI, facecolor="white")
+    FigureCanvasAgg(fig)
+    if title_lines:
+        fig.text(LEFT / WIDTH * 0.25, 1 - 0.12 / height, "\n".join(title_lines), ha="left", va="top",
+                 fontsize=TITLE_PT, fontweight="bold", linespacing=1.25)
+    if caption_lines:
+        fig.text(LEFT / WIDTH * 0.25, 0.08 / height, "\n".join(caption_lines), ha="left", va="bottom",
+                 fontsize=CAPTION_PT, color="#333333", linespacing=1.3)
+    return fig, top, bottom
+
+
 def _figure(title: str, caption: str, *, plot_height: float = 2.75, nrows: int = 1,
             height_ratios: Sequence[float] | None = None, right: float = RIGHT,
             xlabel_room: float = 0.55, legend_rows: int = 0) -> tuple[Figure, list[Axes]]:
@@ -70,21 +92,11 @@ def _figure(title: str, caption: str, *, plot_height: float = 2.75, nrows: int =
     plot area keeps ``plot_height`` inches; ``legend_rows`` leaves room for a legend
     between the title and the plot (see :func:`_legend_above`).
     """
-    title_lines = _wrap(title, 70)
-    caption_lines = _wrap(caption, 100)
-    top = 0.12 + len(title_lines) * TITLE_PT * 1.3 / 72 + 0.12 + legend_rows * 0.24
-    bottom = xlabel_room + 0.08 + len(caption_lines) * CAPTION_PT * 1.3 / 72 + 0.08
+    fig, top, bottom = _frame(title, caption, body_height=plot_height,
+                              legend_height=legend_rows * 0.24, xlabel_room=xlabel_room)
     height = top + plot_height + bottom
-    fig = Figure(figsize=(WIDTH, height), dpi=DPI, facecolor="white")
-    FigureCanvasAgg(fig)
     fig.subplots_adjust(left=LEFT / WIDTH, right=1 - right / WIDTH, top=1 - top / height,
                         bottom=bottom / height, hspace=0.12 if nrows > 1 else 0.2)
-    if title_lines:
-        fig.text(LEFT / WIDTH * 0.25, 1 - 0.12 / height, "\n".join(title_lines), ha="left", va="top",
-                 fontsize=TITLE_PT, fontweight="bold", linespacing=1.25)
-    if caption_lines:
-        fig.text(LEFT / WIDTH * 0.25, 0.08 / height, "\n".join(caption_lines), ha="left", va="bottom",
-                 fontsize=CAPTION_PT, color="#333333", linespacing=1.3)
     axes = fig.subplots(nrows, 1, sharex=True, squeeze=False,
                         gridspec_kw={"height_ratios": list(height_ratios)} if height_ratios else None)
     return fig, [ax for row in axes for ax in row]

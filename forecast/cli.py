@@ -52,7 +52,11 @@ def _variant(prepared):  # type: ignore[no-untyped-def]
     return functools.partial(loading.variant, prepared.file)
 
 
-def _formats(formats: str) -> tuple[str, ...]:
+def _formats(formats: str, out: Path | None) -> tuple[str, ...]:
+    """The report formats asked for (usage errors exit 2: unknown ones, or --format without
+    --out)."""
+    if out is None and formats != "html,md":
+        raise typer.BadParameter("--format goes with --out DIR")
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
     bad = [f for f in chosen if f not in FORMATS]
     if not chosen or bad:
@@ -245,7 +249,7 @@ def report(
     statistics, assumptions, backtests and how to reproduce it."""
     from forecast import files, pipeline
 
-    chosen = _formats(formats)
+    chosen = _formats(formats, out)
     try:
         _check_out(out, chosen)
         p = _prepare(scenario_file)
@@ -283,9 +287,7 @@ def compare(
 
     if len(scenarios) < 2:
         raise typer.BadParameter("give at least two scenario files")
-    chosen = _formats(formats)
-    if out is None and formats != "html,md":
-        raise typer.BadParameter("--format goes with --out DIR")
+    chosen = _formats(formats, out)
     try:
         _check_out(out, chosen if out is not None else ())
         prepared = [_prepare(p) for p in scenarios]
@@ -335,9 +337,7 @@ def sensitivity(
     (model-spread)."""
     from forecast import files, render, render_multi, variants
 
-    chosen = _formats(formats)
-    if out is None and formats != "html,md":
-        raise typer.BadParameter("--format goes with --out DIR")
+    chosen = _formats(formats, out)
     try:
         _check_out(out, chosen if out is not None else ())
         p = _prepare(scenario_file)

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
@@ -38,19 +38,17 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
 from forecast.charts import (
     BANDS,
-    CAPTION_PT,
-    DPI,
     GREY,
     LEFT,
     OKABE_ITO,
     RIGHT,
     STYLE,
     TEXT_PT,
-    TITLE_PT,
     WIDTH,
     _bn,
     _bn_axis,
     _figure,
+    _frame,
     _legend_above,
     _log_edges,
     _log_ticks,
@@ -58,7 +56,6 @@ from forecast.charts import (
     _style,
     _target_label,
     _tint,
-    _wrap,
     _year_axis,
     fan_arrays,
 )
@@ -144,28 +141,6 @@ def _legend_layout(labels: Sequence[str], *, available: float = WIDTH - LEFT - 0
         in_row = [labels[c * rows + r] for c in range(ncols) if c * rows + r < n]
         inches += 0.24 + 0.16 * (max(_lines(x) for x in in_row) - 1)
     return ncols, math.ceil(inches / 0.24 - 0.05)
-
-
-def _frame(title: str, caption: str, *, body_height: float, legend_height: float = 0.0,
-           xlabel_room: float = 0.55) -> tuple[Figure, float, float]:
-    """A figure without axes, with the title and caption placed as :func:`forecast.charts._figure` does.
-
-    Returns the figure and its top and bottom margins in inches (the plots go between).
-    """
-    title_lines = _wrap(title, 70)
-    caption_lines = _wrap(caption, 100)
-    top = 0.12 + len(title_lines) * TITLE_PT * 1.3 / 72 + 0.12 + legend_height
-    bottom = xlabel_room + 0.08 + len(caption_lines) * CAPTION_PT * 1.3 / 72 + 0.08
-    height = top + body_height + bottom
-    fig = Figure(figsize=(WIDTH, height), dpi=DPI, facecolor="white")
-    FigureCanvasAgg(fig)
-    if title_lines:
-        fig.text(LEFT / WIDTH * 0.25, 1 - 0.12 / height, "\n".join(title_lines), ha="left", va="top",
-                 fontsize=TITLE_PT, fontweight="bold", linespacing=1.25)
-    if caption_lines:
-        fig.text(LEFT / WIDTH * 0.25, 0.08 / height, "\n".join(caption_lines), ha="left", va="bottom",
-                 fontsize=CAPTION_PT, color="#333333", linespacing=1.3)
-    return fig, top, bottom
 
 
 def _legend_in_figure(fig: Figure, handles: list, labels: list[str], ncols: int, left: float,

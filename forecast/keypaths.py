@@ -125,10 +125,15 @@ def scalar(text: str) -> Any:
     return t
 
 
+def tidy(v: float) -> float:
+    """``v`` rounded to 12 significant digits, so ``0.08 - 0.05`` prints as ``0.03``."""
+    return float(f"{v:.12g}")
+
+
 def spaced(first: float, last: float, n: int) -> list[float]:
     """``n`` evenly spaced numbers from ``first`` to ``last`` inclusive, rounded to 12
     significant digits so ``0.1`` prints as ``0.1``."""
-    return [float(f"{v:.12g}") for v in np.linspace(first, last, n)]
+    return [tidy(v) for v in np.linspace(first, last, n)]
 
 
 def parse_values(text: str) -> list[Any]:

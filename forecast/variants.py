@@ -69,10 +69,6 @@ _IMPACT_PARAMS = {"mean": "impact", "mode": "impact", "low": "impact", "high": "
                   "df": "df"}
 
 
-def _round(v: float) -> float:
-    return float(f"{v:.12g}")
-
-
 # --- sweeps ----------------------------------------------------------------------------
 
 @dataclass(frozen=True, eq=False)
@@ -222,7 +218,7 @@ def default_assumptions(sc: Scenario, last_year: int) -> list[Assumption]:
 
     def add(key: str, label: str, central: float, kind: str) -> None:
         rule, lo, hi, least, most = RULES[kind]
-        raw = (_round(lo(central)), _round(hi(central)))
+        raw = (keypaths.tidy(lo(central)), keypaths.tidy(hi(central)))
         low, high = (min(max(v, least), most) for v in raw)
         clipped = [f"{'low' if i == 0 else 'high'} clipped to {v:g}"
                    for i, (r, v) in enumerate(zip(raw, (low, high))) if r != v]

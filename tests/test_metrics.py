@@ -238,3 +238,13 @@ def test_bad_values_raise() -> None:
         brier([0.5], [2])
     with pytest.raises(ValueError, match="probabilities"):
         reliability([1.5], [1])
+
+
+def test_weighted_crps_reduces_to_the_sample_crps_and_to_duplicated_draws() -> None:
+    from forecast.metrics import crps_sample, crps_weighted
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=200)
+    assert crps_weighted(0.3, x, np.ones(200)) == pytest.approx(float(crps_sample(0.3, x)))
+    k = rng.integers(1, 4, size=200)  # integer weights = each draw repeated k times
+    assert crps_weighted(-0.5, x, k) == pytest.approx(float(crps_sample(-0.5, np.repeat(x, k))))

@@ -13,7 +13,9 @@ from typing import Annotated
 
 import typer
 
-from forecast.errors import DataError, ForecastError, ScenarioError
+from forecast.cli_data import data_app
+from forecast.cli_data import fail as _fail
+from forecast.errors import ForecastError, ScenarioError
 from forecast.limits import MAX_PATHS
 
 app = typer.Typer(
@@ -26,14 +28,12 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain click output: a usage error is one "Error: ..." line
 )
 
+app.add_typer(data_app, name="data")
+
 Files = Annotated[list[Path], typer.Argument(metavar="SCENARIO...", help="Scenario files (YAML).",
                                              show_default=False)]
 
 
-def _fail(error: ForecastError) -> None:
-    for line in error.lines():
-        typer.echo(line, err=True)
-    raise typer.Exit(1)
 
 
 def _prepare(path: Path):  # type: ignore[no-untyped-def]
@@ -449,106 +449,6 @@ def backtest(
         sys.stdout.write(render.to_json(report))
     else:
         sys.stdout.write(render.backtest_text(report))
-
-
-data_app = typer.Typer(help="Look into data files: what they hold, each reporter's series, and "
-                        "the asymmetry between the two countries' statistics.", no_args_is_help=True,
-                        rich_markup_mode=None)
-app.add_typer(data_app, name="data")
-
-
-def _pair_data(pair: str):  # type: ignore[no-untyped-def]
-    """(display path, data) of a data file named directly or by pair name (``kz_kg`` is
-    ``data/kz_kg.csv``); DataError if there is no such file."""
-    from forecast import files
-
-    path = Path(pair)
-    path = path if path.suffix else Path("data") / f"{pair}.csv"
-    if not path.exists():
-        raise DataError(pair, "", f"no data file {files.display_path(path)} (give a file or a pair "
-                        "name such as kz_kg for data/kz_kg.csv)")
-    return files.display_path(path), files.read_trade_data(path)
-
-
-@data_app.command("list")
-def data_list(
-    folder: Annotated[Path, typer.Argument(help="Folder of data files.")] = Path("data"),
-    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
-) -> None:
-    """The data files in FOLDER: for each, the pairs, reporters, years and bases it holds."""
-    from forecast import files, render_data
-
-    try:
-        if not folder.is_dir():
-            raise DataError(str(folder), "", "not a folder of data files")
-        found = [(files.display_path(p), files.read_trade_data(p)) for p in sorted(folder.glob("*.csv"))]
-    except ForecastError as e:
-        _fail(e)
-    d = render_data.list_dict(found)
-    sys.stdout.write(render_data.to_json(d) if as_json else render_data.list_text(d))
-
-
-@data_app.command("show")
-def data_show(
-    pair: Annotated[str, typer.Argument(help="A data file, or a pair name such as kz_kg.",
-                                        show_default=False)],
-    measure: Annotated[str, typer.Option(
-        "--measure", help="turnover, exports or imports.")] = "turnover",
-    as_json: Annotated[bool, typer.Option("--json", help="Print the table as JSON.")] = False,
-) -> None:
-    """Each reporter's annual series in a data file, side by side, with the source of each
-    figure (national statistics, IMF, statement) and a small bar per year."""
-    from forecast import render_data
-    from forecast.series import select
-
-    if measure not in ("turnover", "exports", "imports"):
-        raise typer.BadParameter(f"--measure: expected turnover, exports or imports (got {measure!r})")
-    try:
-        where, data = _pair_data(pair)
-        series = {}
-        for r in data.reporters:
-            for partner in sorted({f.partner for f in data.figures if f.reporter == r}):
-                try:
-                    series[(r, partner)] = select(data, r, measure, partner=partner,  # type: ignore[arg-type]
-                                                  exclude_flags=("lower-bound", "basis-unclear"))
-                except DataError:
-                    continue
-    except ForecastError as e:
-        _fail(e)
-    d = render_data.show_dict(where, measure, series)
-    sys.stdout.write(render_data.to_json(d) if as_json else render_data.show_text(d))
-
-
-@data_app.command("asymmetry")
-def data_asymmetry(
-    pair: Annotated[str, typer.Argument(help="A data file, or a pair name such as kz_kg "
-                                        "(data/kz_kg.csv).", show_default=False)],
-    reporter: Annotated[str | None, typer.Option(
-        "--reporter", help="Whose figures to set against the partner's mirror figures (ISO3; "
-        "default: the first reporter in the file).", show_default=False)] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the table as JSON.")] = False,
-) -> None:
-    """By year and flow: each side's figure, the mirror figure, the gap in % and its trend."""
-    from forecast import asymmetry, render_data
-
-    try:
-        where, data = _pair_data(pair)
-        reporters = data.reporters
-        a = reporter or reporters[0]
-        if a not in reporters:
-            raise typer.BadParameter(f"--reporter: expected one of {', '.join(reporters)} in "
-                                     f"{where} (got {a!r})")
-        partners = sorted({f.partner for f in data.figures if f.reporter == a})
-        b = next((p for p in partners if p in reporters), None)
-        if b is None:
-            raise DataError(where, "", f"no mirror figures: no partner of {a} "
-                            f"({', '.join(partners)}) reports in this file")
-        rows = asymmetry.table(data, a, b)
-    except ForecastError as e:
-        _fail(e)
-    trends = [asymmetry.trend(rows, flow) for flow in asymmetry.MIRROR]
-    d = render_data.asymmetry_dict(where, a, b, rows, trends)
-    sys.stdout.write(render_data.to_json(d) if as_json else render_data.asymmetry_text(d))
 
 
 @app.command()

@@ -242,6 +242,17 @@ def read_trade_data(path: Path) -> TradeData:
     return data
 
 
+def read_csv_rows(path: Path) -> tuple[tuple[str, ...], list[tuple[int, dict[str, str]]]]:
+    """The header and the rows (each with its line, blank lines skipped) of a CSV file whose
+    rows have as many fields as the header (as a data file checked by :func:`read_trade_data`)."""
+    where = display_path(path)
+    reader = csv.reader(io.StringIO(read_text(path, where, DataError), newline=""))
+    header = tuple(h.strip() for h in next(reader, []))
+    rows = [(reader.line_num, dict(zip(header, cells))) for cells in reader
+            if any(c.strip() for c in cells)]
+    return header, rows
+
+
 def read_panel(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Read a panel of annual series for backtests: columns ``series_id``, ``year`` (or
     ``t``) and ``value``; other columns are ignored.

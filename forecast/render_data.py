@@ -7,8 +7,8 @@ from typing import Any
 from forecast.asymmetry import EXCLUDED, MIRROR, Row, Trend
 from forecast.render import REPORTERS, to_json
 
-__all__ = ["asymmetry_dict", "asymmetry_text", "list_dict", "list_text", "show_dict", "show_text",
-           "to_json"]
+__all__ = ["asymmetry_dict", "asymmetry_text", "import_dict", "import_text", "list_dict",
+           "list_text", "show_dict", "show_text", "to_json"]
 
 
 def asymmetry_dict(file: str, a: str, b: str, rows: list[Row], trends: list[Trend]) -> dict[str, Any]:
@@ -24,7 +24,8 @@ def asymmetry_dict(file: str, a: str, b: str, rows: list[Row], trends: list[Tren
                        for t in trends]}
 
 
-_SHORT = {"national-statistics": "national", "imf-dots": "IMF DOTS", "official-statement": "statement",
+_SHORT = {"national-statistics": "national", "un-comtrade": "Comtrade", "imf-imts": "IMF IMTS",
+          "imf-dots": "IMF DOTS", "official-statement": "statement",
           "imf-estimate": "IMF estimate", None: "–"}
 
 
@@ -55,7 +56,8 @@ def asymmetry_text(d: dict[str, Any]) -> str:
     lines.append("Imports are valued CIF (with freight and insurance), exports FOB, so a partner's "
                  "imports usually exceed the mirror exports by a few percent; larger gaps come from "
                  "transit, re-exports, timing and coverage. Each side's figures are chosen as for a "
-                 "run (national statistics first, then IMF DOTS, then official statements; figures flagged "
+                 "run (national statistics first, then UN Comtrade, IMF IMTS, IMF DOTS, official "
+                 "statements; figures flagged "
                  f"{' or '.join(EXCLUDED)} left out).")
     return "\n".join(lines) + "\n"
 
@@ -104,7 +106,8 @@ def show_dict(file: str, measure: str, series: dict[tuple[str, str], Any]) -> di
 
 
 def show_text(d: dict[str, Any]) -> str:
-    """A table by year, one column per reporter (US$ m, with its source), and a bar."""
+    """A table by year, one column per reporter (US$ m, with its source), and a bar per
+    reporter on one scale."""
     cols = d["series"]
     if not cols:
         return f"{d['file']}: no annual {d['measure']} figures\n"
@@ -113,17 +116,63 @@ def show_text(d: dict[str, Any]) -> str:
         for f in c["figures"]:
             by_year.setdefault(f["year"], {})[i] = f
     top = max(f["value"] for c in cols for f in c["figures"])
+    width = 24 if len(cols) <= 2 else 12
     heads = [f"{c['reporter']} on {c['partner']}" for c in cols]
-    lines = [f"{d['file']}: {d['measure']}, US$ m, each reporter's own figures (source in brackets; "
-             "bar: the first column)", "",
+    lines = [f"{d['file']}: {d['measure']}, US$ m, each reporter's own figures (source in brackets); "
+             "bars on one scale, in the order of the columns", "",
              f"{'year':>4s} " + " ".join(f"{h:>26s}" for h in heads)]
     for y in sorted(by_year):
-        cells = []
+        cells, bars = [], []
         for i in range(len(cols)):
             f = by_year[y].get(i)
             src = "" if f is None else _SHORT.get(f["basis"], f["basis"])
             cells.append("–" if f is None else f"{f['value'] / 1e6:,.1f} ({src})")
-        first = by_year[y].get(0)
-        bar = "█" * round(20 * first["value"] / top) if first else ""
-        lines.append(f"{y:>4d} " + " ".join(f"{c:>26s}" for c in cells) + f"  {bar}")
+            bar = "" if f is None else "█" * max(1, round(width * f["value"] / top))
+            bars.append(f"{bar:<{width}s}")
+        lines.append(f"{y:>4d} " + " ".join(f"{c:>26s}" for c in cells) + "  " + " ".join(bars).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def import_dict(imported: Any, out: str, merged: Any, *, dry_run: bool) -> dict[str, Any]:
+    """The JSON of ``tradecast data import``: what was read, what changed, what was left out."""
+    series: dict[tuple[str, str, str, str], list[str]] = {}
+    for r in imported.records:
+        series.setdefault((r.reporter, r.partner, r.flow, r.basis), []).append(r.period)
+    return {"file": imported.file, "format": imported.format, "out": out, "dry_run": dry_run,
+            "written": not dry_run and bool(merged.added or merged.replaced),
+            "figures": len(imported.records), "added": merged.added, "unchanged": merged.unchanged,
+            "replaced": list(merged.replaced),
+            "series": [{"reporter": k[0], "partner": k[1], "flow": k[2], "basis": k[3],
+                        "periods": sorted(v)} for k, v in sorted(series.items())],
+            "left_out": list(imported.left_out), "notes": list(imported.notes)}
+
+
+def _periods_text(periods: list[str]) -> str:
+    years = [p for p in periods if len(p) == 4]
+    other = [p for p in periods if len(p) != 4]
+    parts = []
+    if years:
+        parts.append(f"{years[0]}–{years[-1]}" if len(years) > 1 else years[0])
+    if other:
+        parts.append(f"{len(other)} months/year-to-date ({other[0]}..{other[-1]})" if len(other) > 1
+                     else other[0])
+    return ", ".join(parts) + f" ({len(periods)})"
+
+
+def import_text(d: dict[str, Any]) -> str:
+    """What the import read and did to the data file, in a few lines."""
+    verb = "would add" if d["dry_run"] else "added"
+    pair = "–".join(sorted({s["reporter"] for s in d["series"]} | {s["partner"] for s in d["series"]}))
+    lines = [f"{d['file']} ({d['format']}): {d['figures']} figures for {pair}",
+             f"{d['out']}: {verb} {d['added']}, unchanged {d['unchanged']}, "
+             f"{'would replace' if d['dry_run'] else 'replaced'} {len(d['replaced'])}"
+             + ("" if d["written"] or d["dry_run"] else " (nothing to write)")]
+    for s in d["series"]:
+        lines.append(f"  {s['reporter']} reporting {s['flow']} with {s['partner']}: "
+                     f"{_periods_text(s['periods'])}, {s['basis']}")
+    lines += [f"  replaced {r}" for r in d["replaced"]]
+    lines += [f"Left out: {x}" for x in d["left_out"]]
+    lines += [f"Note: {x}" for x in d["notes"]]
+    if not d["dry_run"]:
+        lines.append(f"Next: tradecast data show {d['out']}")
     return "\n".join(lines) + "\n"

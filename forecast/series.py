@@ -42,11 +42,14 @@ Measure = Literal["turnover", "exports", "imports"]
 #: Kinds of figure, most trusted first. The order decides between figures for one period.
 BASIS_ORDER: tuple[str, ...] = (
     "national-statistics",
+    "un-comtrade",
+    "imf-imts",
     "imf-dots",
     "official-statement",
     "imf-estimate",
 )
-FLOWS: tuple[str, ...] = ("export", "import", "turnover")
+#: Re-exports and re-imports are kept apart: turnover is export + import.
+FLOWS: tuple[str, ...] = ("export", "import", "turnover", "re-export", "re-import")
 COLUMNS: tuple[str, ...] = (
     "reporter", "partner", "flow", "period", "value_usd", "basis", "published", "source",
 )

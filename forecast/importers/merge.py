@@ -1,0 +1,99 @@
+"""Merging imported figures into a data file: nothing lost, nothing silently replaced.
+
+A figure is identified by reporter, partner, flow, period, basis and publication date
+(:attr:`forecast.importers.Record.key`). An imported figure with a new key is added; one
+equal to the file's value (as a number) is left as it is; one with a different value is a
+conflict, reported with both values, unless ``replace`` says to take the imported value.
+Rows and columns of the file that the import does not touch are kept exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from forecast.errors import DataError, Problem
+from forecast.importers import Imported
+from forecast.series import COLUMNS, OPTIONAL_COLUMNS
+
+MAX_SHOWN = 10  # conflicts listed one per line; the rest are counted
+KEY = ("reporter", "partner", "flow", "period", "basis", "published")
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The whole table after the merge, and what changed."""
+
+    header: tuple[str, ...]
+    rows: tuple[dict[str, str], ...]
+    added: int
+    unchanged: int
+    replaced: tuple[str, ...]  # one line per replaced figure: key, old value -> new value
+
+
+def _pair(rows: list[dict[str, str]]) -> set[tuple[str, ...]]:
+    return {tuple(sorted((r["reporter"], r["partner"]))) for r in rows}
+
+
+def merge(existing: list[tuple[int, dict[str, str]]], header: tuple[str, ...], imported: Imported,
+          *, out: str, replace: bool) -> Merged:
+    """Merge ``imported`` into the rows of the data file ``out`` (``existing``: each row with its
+    line in the file, already checked).
+
+    Raises
+    ------
+    DataError
+        If the file holds another country pair, or (without ``replace``) for every conflict.
+    """
+    new_pair = _pair([r.row() for r in imported.records])
+    lines = [n for n, _ in existing]
+    old_pair = _pair([r for _, r in existing])
+    if existing and old_pair != new_pair:
+        raise DataError(out, "", f"holds {', '.join('–'.join(p) for p in sorted(old_pair))}, not "
+                        f"{'–'.join(next(iter(new_pair)))}: one data file per country pair; give "
+                        "another --out")
+    cols = tuple(dict.fromkeys((*COLUMNS, *OPTIONAL_COLUMNS, *header)))
+    rows = [{c: r.get(c, "") for c in cols} for _, r in existing]
+    index = {tuple(r[k] for k in KEY): i for i, r in enumerate(rows)}
+    added = unchanged = 0
+    replaced, conflicts = [], []
+    for rec in imported.records:
+        i = index.get(rec.key)
+        new = {c: rec.row().get(c, "") for c in cols}
+        if i is None:
+            index[rec.key] = len(rows)
+            rows.append(new)
+            added += 1
+            continue
+        old = rows[i]["value_usd"]
+        if Decimal(old) == Decimal(rec.value_usd):
+            unchanged += 1
+            continue
+        what = (f"{rec.reporter}→{rec.partner} {rec.flow} {rec.period} ({rec.basis}, published "
+                f"{rec.published or 'unknown'})")
+        if replace:
+            rows[i] = {**rows[i], **{c: v for c, v in new.items() if c in rec.row()}}
+            replaced.append(f"{what}: {old} -> {rec.value_usd}")
+        else:
+            conflicts.append(Problem(out, f"row {lines[i]}", f"{what}: the file has {old}, "
+                                     f"{imported.file} {rec.origin} has {rec.value_usd}"))
+    if conflicts:
+        n = len(conflicts)
+        if n > MAX_SHOWN:
+            conflicts = conflicts[:MAX_SHOWN] + [Problem(out, "", f"... and {n - MAX_SHOWN} more")]
+        conflicts.append(Problem(out, "", f"{n} conflicting figure(s); nothing was "
+                                 "written (give --replace to take the imported values)"))
+        raise DataError(out, problems=conflicts)
+    return Merged(cols, tuple(rows), added, unchanged, tuple(replaced))
+
+
+def to_csv(merged: Merged) -> str:
+    """The merged table as CSV text."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(merged.header), lineterminator="\n")
+    w.writeheader()
+    w.writerows(merged.rows)
+    return buf.getvalue()

@@ -29,7 +29,7 @@ PRECISION_MAX_PATHS = 10_000_000
 def closed_form(model: Fitted, log_ratio: float, h: int) -> float | None:
     """P(log(level[T+h] / level[T]) >= log_ratio) in closed form, where the model has one."""
     base = getattr(model, "base", model)
-    if not hasattr(base, "prob_at_least"):
+    if not hasattr(base, "prob_at_least") or not getattr(base, "closed", True):
         return None
     return float(model.prob_at_least(log_ratio, h))  # type: ignore[attr-defined]
 
@@ -264,7 +264,13 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     closed = None
     if scenario.target.kind == "level" and not overlaid:
         h = scenario.target.year - series.last_year
-        closed = closed_form(model, float(np.log(scenario.target.value / series.last_value)), h)
+        ratio = float(np.log(scenario.target.value / series.last_value))
+        closed = closed_form(model, ratio, h)
+        for name, (_, _, paths_m) in list(by_model.items()):  # exact where a model has it
+            member = model if name == model.name else built.members.get(name)
+            exact = closed_form(member, ratio, h) if member is not None else None
+            if exact is not None:
+                by_model[name] = (exact, 0.0, paths_m)
     return RunResult(scenario=scenario, where=where, series=series, model=model, built=built,
                      by_model=by_model, simulation=sim,
                      feasibility=feas, closed_form=closed,

@@ -33,7 +33,10 @@ def percent_digits(se: float) -> int:
 
 
 def probability_text(p: float, se: float, paths: int) -> str:
-    """``4.31% ± 0.05 pp`` with the digits the Monte Carlo error supports."""
+    """``4.31% ± 0.05 pp`` with the digits the Monte Carlo error supports; an exact
+    probability (``se`` 0, a closed form) as ``4.3129% (exact)``."""
+    if se == 0.0 and 0.0 < p < 1.0:
+        return f"{p * 100:.4f}% (exact)"
     if p == 0.0 or p == 1.0:
         bound = min(3.0 / paths, 1.0)  # rule of three: one-sided 95% bound
         word = "no" if p == 0.0 else "every"
@@ -84,13 +87,15 @@ def summary(result: RunResult) -> str:
             met = f.probability_se <= result.precision
             stop = (f"; stopped once s.e. <= {result.precision * 100:g} pp" if met else
                     f"; s.e. {result.precision * 100:g} pp not reached within {f.paths:,} paths")
-        lines.append(f"Probability    P({'level' if t.kind == 'level' else 'reached'}) = "
-                     f"{probability_text(f.probability, f.probability_se, f.paths)} "
-                     f"(Monte Carlo s.e.; {weighted}, seed {f.seed}{stop})")
-    if result.closed_form is not None:
-        d = percent_digits(f.probability_se) + 1
-        lines.append(f"               closed form (model's predictive): "
-                     f"{result.closed_form * 100:.{d}f}%")
+        mc = (f"{probability_text(f.probability, f.probability_se, f.paths)} "
+              f"(Monte Carlo s.e.; {weighted}, seed {f.seed}{stop})")
+        if result.closed_form is None:
+            lines.append(f"Probability    P({'level' if t.kind == 'level' else 'reached'}) = {mc}")
+        else:
+            z = (f.probability - result.closed_form) / f.probability_se if f.probability_se else 0.0
+            lines.append(f"Probability    P(level) = {result.closed_form * 100:.4f}% (exact: the "
+                         "model's predictive in closed form)")
+            lines.append(f"               simulation {mc}; {z:+.1f} s.e. from exact")
     lines.append("")
     lines.append("Quantiles      year        5%        50%        95%")
     for y, q in f.quantiles.items():
@@ -271,8 +276,13 @@ def answer(result: RunResult) -> str:
     when = f"in {t.year}" if t.kind == "level" else f"in some year up to {t.year}"
     whose = f"on {REPORTERS.get(s.reporter, s.reporter)} statistics" if s.reporter else \
         "on the scenario's own history"
-    return (f"About {percent_text(f.probability)} (±{se:.{percent_digits(f.probability_se)}f} pp "
-            f"simulation error{spread}) that {s.measure} reaches {money(t.value)} {when} {whose}.")
+    if result.closed_form is not None:
+        how = f"exact under the model{spread}"
+        p = result.closed_form
+    else:
+        how = f"±{se:.{percent_digits(f.probability_se)}f} pp simulation error{spread}"
+        p = f.probability
+    return f"About {percent_text(p)} ({how}) that {s.measure} reaches {money(t.value)} {when} {whose}."
 
 
 def break_years(result: RunResult) -> list[int]:
@@ -281,10 +291,17 @@ def break_years(result: RunResult) -> list[int]:
     return [y for y in sorted(bases) if y - 1 in bases and bases[y] != bases[y - 1]]
 
 
-def as_dict(result: RunResult, extras: Extras | None = None, command: str | None = None) -> dict[str, Any]:
+def as_dict(result: RunResult, extras: Extras | None = None, command: str | None = None, *,
+            exact: bool = True) -> dict[str, Any]:
     """The JSON result of ``tradecast run`` (keys listed in DESIGN.md, section 2); with
-    ``extras``, also the report's partner, asymmetry, backtest and reproduce sections."""
+    ``extras``, also the report's partner, asymmetry, backtest and reproduce sections.
+
+    ``probability`` is the closed form where the model has one (``probability_method``
+    ``closed-form``, s.e. 0; the simulation's estimate is under ``monte_carlo``); with
+    ``exact=False`` (compare, sweeps, sensitivity: differences on common random numbers)
+    it is always the simulation's."""
     sc, f, m = result.scenario, result.feasibility, result.model
+    closed = result.closed_form if exact else None
     breaks = break_years(result)
     kept = [r for y, r in zip(f.history.years, f.history.rates) if y not in breaks]
     out: dict[str, Any] = {
@@ -303,8 +320,11 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
         "answer": answer(result),
         "history": {"years": [int(y) for y in result.series.years],
                     "values": [float(v) for v in result.series.values]},
-        "probability": f.probability,
-        "probability_se": f.probability_se,
+        "probability": f.probability if closed is None else closed,
+        "probability_se": f.probability_se if closed is None else 0.0,
+        "probability_method": "monte-carlo" if closed is None else "closed-form",
+        "monte_carlo": {"probability": f.probability, "probability_se": f.probability_se,
+                        "paths": f.paths},
         "effective_paths": (result.simulation.effective_paths
                             if result.simulation.weights is not None else None),
         "precision": (None if result.precision is None else

@@ -49,7 +49,7 @@ def _row(r: RunResult) -> tuple[str, str, str, str]:
 def compare_dict(runs: list[RunResult], diffs: list[Difference], notes: list[str]) -> dict[str, Any]:
     """The JSON of ``tradecast compare``."""
     return {"summary": [{"name": r.scenario.name, **_point(r)} for r in runs],
-            "scenarios": [as_dict(r) for r in runs],
+            "scenarios": [as_dict(r, exact=False) for r in runs],
             "differences": [{"scenario": d.scenario, "vs": d.vs, "probability_diff": d.probability_diff,
                              "probability_diff_se": d.probability_diff_se,
                              "probability_diff_se_unpaired": d.probability_diff_se_unpaired,
@@ -94,7 +94,7 @@ def sweep_dict(sweep: Sweep, *, where: str, command: str | None = None) -> dict[
                                  "notes": [n for n in p.result.notes if n not in notes]}
                                 for p in sweep.points],
                      "notes": notes},
-           "first_point": as_dict(first)}
+           "first_point": as_dict(first, exact=False)}
     if command is not None:
         out["sweep"]["command"] = command
     return out
@@ -145,7 +145,7 @@ def sensitivity_dict(s: Sensitivity, command: str | None = None) -> dict[str, An
                      "probability_high": e.high.feasibility.probability,
                      "probability_high_diff_se": e.p_high_se,
                      "median_low": median(e.low), "median_high": median(e.high), "swing": e.swing})
-    out = {"scenario": as_dict(s.central), "central": _point(s.central), "sensitivity": rows,
+    out = {"scenario": as_dict(s.central, exact=False), "central": _point(s.central), "sensitivity": rows,
            "notes": list(s.notes)}
     if command is not None:
         out["command"] = command

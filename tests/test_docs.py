@@ -101,8 +101,13 @@ def test_default_scenario_answers_the_april_2024_question(monkeypatch):
     assert d["data"]["as_of"] == "2024-04-09" and d["data"]["reporter"] == "KGZ"
     assert d["required_growth"] == pytest.approx(2e9 / 1317884000 - 1)
     assert d["calibration"]["method"] == "panel"
+    # auto, rw-drift and theta have closed forms (exact, s.e. 0); the others are simulated
     for name, p in d["probability_by_model"].items():
-        assert 0 <= p["probability"] <= 1 and p["probability_se"] > 0, name
+        exact = name in ("auto", "rw-drift", "theta")
+        assert 0 <= p["probability"] <= 1 and (p["probability_se"] == 0) == exact, name
+    assert d["probability_method"] == "closed-form" and d["probability"] == d["probability_closed_form"]
+    mc = d["monte_carlo"]
+    assert abs(mc["probability"] - d["probability"]) < 4 * mc["probability_se"]
     # The run says which figure it used and which later revision it could not see.
     assert any("449.0m" in n and "not yet public on 2024-04-09" in n for n in d["notes"])
     for year in d["quantiles"].values():
@@ -118,4 +123,5 @@ def test_default_question_on_the_random_walk_agrees_with_its_closed_form(tmp_pat
     d = json.loads(CliRunner().invoke(app, ["run", str(path), "--json"]).stdout)
     assert d["model"]["name"] == "rw-drift"
     # The Monte Carlo answer agrees with the calibrated model's closed form within 4 standard errors.
-    assert abs(d["probability"] - d["probability_closed_form"]) < 4 * d["probability_se"]
+    mc = d["monte_carlo"]
+    assert abs(mc["probability"] - d["probability_closed_form"]) < 4 * mc["probability_se"]

@@ -12,14 +12,17 @@ from conftest import scenario, write
 def test_a_run_stops_at_the_precision_and_equals_a_fixed_run(cli, tmp_path: Path) -> None:
     write(tmp_path, "s.yaml", scenario("s"))
     d = json.loads(cli("run", "s.yaml", "--precision", 0.0007, "--seed", 4, "--json").stdout)
-    assert d["probability_se"] <= 0.0007 and d["precision"] == {"target_se": 0.0007, "reached": True}
+    # the scenario has a closed form (the answer, exact); the precision is the simulation's
+    assert d["probability_method"] == "closed-form"
+    assert d["monte_carlo"]["probability_se"] <= 0.0007
+    assert d["precision"] == {"target_se": 0.0007, "reached": True}
     assert d["paths"] % 100_000 == 0
     fixed = json.loads(cli("run", "s.yaml", "--paths", d["paths"], "--seed", 4, "--json").stdout)
-    assert fixed["probability"] == d["probability"] and fixed["quantiles"] == d["quantiles"]
+    assert fixed["monte_carlo"] == {**d["monte_carlo"]} and fixed["quantiles"] == d["quantiles"]
     assert d["paths"] > 100_000  # one chunk fewer would not have been precise enough
     fewer = json.loads(cli("run", "s.yaml", "--paths", d["paths"] - 100_000, "--seed", 4,
                            "--json").stdout)
-    assert fewer["probability_se"] > 0.0007
+    assert fewer["monte_carlo"]["probability_se"] > 0.0007
 
 
 def test_an_unreachable_precision_stops_at_the_paths_given_and_says_so(cli, tmp_path: Path) -> None:

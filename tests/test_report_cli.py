@@ -54,8 +54,12 @@ def test_the_one_sentence_answer_equals_the_json(reports: dict[str, Path], name:
     elif len(models) > 1:
         assert percents[1] == pytest.approx(min(models), abs=0.5)
         assert percents[2] == pytest.approx(max(models), abs=0.5)
-    se = float(re.search(r"±(\d+(?:\.\d+)?) pp", sentence).group(1))
-    assert se == pytest.approx(d["probability_se"] * 100, abs=0.005 + 0.5 * 10 ** -len(str(se).split(".")[1]))
+    if d["probability_method"] == "closed-form":
+        assert "exact under the model" in sentence and d["probability_se"] == 0
+    else:
+        se = float(re.search(r"±(\d+(?:\.\d+)?) pp", sentence).group(1))
+        assert se == pytest.approx(d["probability_se"] * 100,
+                                   abs=0.005 + 0.5 * 10 ** -len(str(se).split(".")[1]))
     assert f"{d['target']['year']}" in sentence
     html = (out / f"{d['scenario']['name']}.html").read_text(encoding="utf-8")
     assert sentence.replace("–", "&ndash;") in html or sentence in html.replace("&#x27;", "'")

@@ -50,6 +50,16 @@ class Mixture:
     def mean_growth(self, h: int) -> np.ndarray:
         return np.sum([w * m.mean_growth(h) for w, m in zip(self.weights, self.members)], axis=0)
 
+    @property
+    def closed(self) -> bool:
+        """True when every member has a closed-form tail probability."""
+        return all(hasattr(getattr(m, "base", m), "prob_at_least") for m in self.members)
+
+    def prob_at_least(self, log_ratio: float, h: int) -> float:
+        """:math:`\\sum_m w_m P_m(\\log(y_{T+h}/y_T) \\ge r)`, where every member has a closed form."""
+        return float(sum(w * m.prob_at_least(log_ratio, h)  # type: ignore[attr-defined]
+                         for w, m in zip(self.weights, self.members)))
+
     def describe(self) -> str:
         parts = ", ".join(f"{m.name} {w:.0%}" for m, w in zip(self.members, self.weights))
         return f"mixture of {parts}"

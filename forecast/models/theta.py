@@ -104,6 +104,19 @@ class Theta:
     def mean_growth(self, h: int) -> np.ndarray:
         return np.diff(self.point(h), prepend=self.last_log)
 
+    def predictive(self, h: int) -> tuple[float, float, float]:
+        """(degrees of freedom, location, scale) of log(level[T+h] / level[T]): normal
+        (``inf`` df), centred on the point forecast, variance :meth:`forecast_variance`."""
+        return float("inf"), float(self.point(h)[-1] - self.last_log), \
+            float(np.sqrt(self.forecast_variance(h)[-1]))
+
+    def prob_at_least(self, log_ratio: float, h: int) -> float:
+        """Closed-form P(log(level[T+h] / level[T]) >= log_ratio) (normal predictive)."""
+        from scipy.special import ndtr
+
+        _, loc, scale = self.predictive(h)
+        return float(ndtr((loc - log_ratio) / scale)) if scale > 0 else float(loc >= log_ratio)
+
     def describe(self) -> str:
         return (f"Theta method (SES with drift half the trend slope) on log levels; alpha {self.alpha:.3f}, "
                 f"drift {np.expm1(0.5 * self.b0):+.1%}/yr, sigma {self.sigma:.3f} (log); {self.nobs} years")

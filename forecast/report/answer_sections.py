@@ -40,9 +40,16 @@ def _answer(result: Mapping[str, Any]) -> list[Block]:
     eff = result.get("effective_paths")
     weighted = (f"{paths:,} simulated paths weighted by the later figures below, effectively "
                 f"{eff:,.0f}" if eff else f"{paths:,} simulated paths")
-    blocks: list[Block] = [Para(answer, "lead"),
-                           Para(f"{label} = {probability_text(p, se, paths)} (Monte Carlo standard error; "
-                                f"{weighted}, seed {result.get('seed')}).")]
+    if result.get("probability_method") == "closed-form":
+        mc = result["monte_carlo"]
+        sim = probability_text(mc["probability"], mc["probability_se"], paths)
+        how = (f"{label} = {probability_text(p, se, paths)}: the model's predictive distribution in "
+               f"closed form. The simulation agrees: {sim} (Monte Carlo standard error; {weighted}, "
+               f"seed {result.get('seed')}); the charts and quantiles come from it.")
+    else:
+        how = (f"{label} = {probability_text(p, se, paths)} (Monte Carlo standard error; "
+               f"{weighted}, seed {result.get('seed')}).")
+    blocks: list[Block] = [Para(answer, "lead"), Para(how)]
     if nc:
         blocks.append(Para(_ytd_words(result, nc)))
     if both:

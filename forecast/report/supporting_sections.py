@@ -194,9 +194,8 @@ def _model_blocks(result: Mapping[str, Any]) -> list[Block]:
         blocks.append(Table(("Model", "Probability", "Monte Carlo s.e.", "Paths"), rows,
                             (False, True, True, True), "The same question under each model"))
     if result.get("probability_closed_form") is not None:
-        blocks.append(Para(f"Closed form of the model's predictive distribution: "
-                           f"{float(result['probability_closed_form']):.3%} (a check on the simulation).",
-                           "note"))
+        blocks.append(Para("A standard error of 0 marks an exact probability: the model's predictive "
+                           "distribution in closed form (the simulation only checks it).", "note"))
     for f in m.get("failed") or []:
         blocks.append(Para(f"Model {f.get('name')} could not be used: {f.get('reason')}.", "note"))
     return blocks
@@ -204,9 +203,9 @@ def _model_blocks(result: Mapping[str, Any]) -> list[Block]:
 
 def _model_row(name: str, v: Mapping[str, Any], chosen: bool) -> tuple[str, ...]:
     p, se = float(v["probability"]), float(v["probability_se"])
-    d = percent_digits(se)
-    return (name + (" (this answer)" if chosen else ""), f"{p * 100:.{d}f}%", f"± {se * 100:.{d}f} pp",
-            f"{int(v['paths']):,}")
+    d = percent_digits(se) if se > 0 else 4
+    return (name + (" (this answer)" if chosen else ""), f"{p * 100:.{d}f}%",
+            f"± {se * 100:.{d}f} pp" if se > 0 else "0 (exact)", f"{int(v['paths']):,}")
 
 
 def _trust_section(result: Mapping[str, Any]) -> list[Block]:

@@ -51,10 +51,15 @@ def data_list(
     try:
         if not folder.is_dir():
             raise DataError(str(folder), "", "not a folder of data files")
-        found = [(files.display_path(p), files.read_trade_data(p)) for p in sorted(folder.glob("*.csv"))]
+        found, skipped = [], []
+        for p in sorted(folder.glob("*.csv")):
+            try:
+                found.append((files.display_path(p), files.read_trade_data(p)))
+            except DataError as e:  # a download or another table beside the data files
+                skipped.append((files.display_path(p), e.problems[0].message))
     except ForecastError as e:
         fail(e)
-    d = render_data.list_dict(found)
+    d = render_data.list_dict(found, skipped)
     sys.stdout.write(render_data.to_json(d) if as_json else render_data.list_text(d))
 
 
@@ -204,6 +209,10 @@ def data_import(
             raise typer.BadParameter(f"--published: expected a date YYYY-MM-DD (got {published!r})") from None
         if day > dt.date.today():
             raise typer.BadParameter(f"--published: {published} is in the future")
+    if unit_multiplier is not None and fmt not in ("imf-imts", "imf-dots"):
+        raise typer.BadParameter(f"--unit-multiplier goes with imf-imts and imf-dots files that do "
+                                 f"not state their unit; {fmt} files state it (Comtrade: US$; a "
+                                 "mapping: its unit_multiplier)")
     if unit_multiplier is not None and not re.fullmatch(r"1(0)*", unit_multiplier.strip()):
         raise typer.BadParameter(f"--unit-multiplier: expected a power of ten such as 1, 1000 or "
                                  f"1000000 (got {unit_multiplier!r})")
@@ -218,7 +227,9 @@ def data_import(
         out_where = files.display_path(out)
         header: tuple[str, ...] = ()
         existing: list[tuple[int, dict[str, str]]] = []
-        if out.exists():
+        if out.exists() and out.is_file() and out.stat().st_size == 0:
+            pass  # an empty file: written as new
+        elif out.exists():
             files.read_trade_data(out)  # a valid data file, or stop here
             header, existing = files.read_csv_rows(out)
         merged = merge.merge(existing, header, imported, out=out_where, replace=replace)
@@ -246,13 +257,18 @@ def data_codes(
     convert = {"iso3": lambda c: c.strip().upper(), "m49": codes.from_m49, "imf": codes.from_imf}
     if scheme not in convert:
         raise typer.BadParameter(f"--scheme: expected iso3, m49 or imf (got {scheme!r})")
+    if scheme == "iso3" and code.strip().isdigit():
+        raise typer.BadParameter(f"{code} is a numeric code: give --scheme m49 (also Comtrade's "
+                                 "codes) or --scheme imf")
     try:
         iso = convert[scheme](code)
     except KeyError:
         iso = None
-    if not iso or not codes.is_country(iso):
-        what = "a country" if iso is None else "a country (the World, a group or a former country)"
-        fail(ForecastError(code, "", f"not {what} in the {scheme} codes"))
+    if iso is None or (scheme == "iso3" and not codes.is_country(iso)):
+        fail(ForecastError(code, "", f"unknown {scheme} country code"))
+    if not iso:
+        fail(ForecastError(code, "", f"not a country: the World, a group of countries or a former "
+                           f"country in the {scheme} codes"))
     m49 = codes.to_m49(iso)  # type: ignore[arg-type]
     try:
         imf = codes.to_imf(iso)  # type: ignore[arg-type]

@@ -62,9 +62,10 @@ def asymmetry_text(d: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def list_dict(found: list[tuple[str, Any]]) -> dict[str, Any]:
+def list_dict(found: list[tuple[str, Any]], skipped: list[tuple[str, str]] = ()) -> dict[str, Any]:  # type: ignore[assignment]
     """The JSON of ``tradecast data list``: per file, per reporter and partner, the years of
-    annual figures, the year-to-date periods and the bases."""
+    annual figures, the months, the year-to-date periods and the bases; and the CSV files
+    that are not data files, with why."""
     out = []
     for file, data in found:
         pairs = []
@@ -74,23 +75,28 @@ def list_dict(found: list[tuple[str, Any]]) -> dict[str, Any]:
             pairs.append({"reporter": r, "partner": p, "rows": len(figs),
                           "years": [years[0], years[-1]] if years else None,
                           "year_to_date": sorted({str(f.period) for f in figs if f.period.kind == "ytd"}),
+                          "months": sorted({str(f.period) for f in figs if f.period.kind == "month"}),
+                          "flows": sorted({f.flow for f in figs}),
                           "bases": sorted({f.basis for f in figs})})
         out.append({"file": file, "rows": len(data.figures), "series": pairs})
-    return {"files": out}
+    return {"files": out, "not_data_files": [{"file": f, "why": why} for f, why in skipped]}
 
 
 def list_text(d: dict[str, Any]) -> str:
     """One line per reporter and partner of each file."""
-    if not d["files"]:
-        return "no data files (*.csv) in this folder\n"
-    lines = []
+    lines = [] if d["files"] else ["no data files (*.csv) in this folder"]
     for f in d["files"]:
         lines.append(f"{f['file']}: {f['rows']} rows")
         for s in f["series"]:
             span = f"{s['years'][0]}–{s['years'][1]}" if s["years"] else "no annual figures"
             ytd = f"; year to date {', '.join(s['year_to_date'])}" if s["year_to_date"] else ""
+            months = s.get("months") or []
+            mon = (f"; {len(months)} single month(s) {months[0]}..{months[-1]} (not used by runs)"
+                   if months else "")
             lines.append(f"  {s['reporter']} reporting on {s['partner']}: {s['rows']} rows, years "
-                         f"{span}{ytd}; bases {', '.join(s['bases'])}")
+                         f"{span}{ytd}{mon}; flows {', '.join(s['flows'])}; bases {', '.join(s['bases'])}")
+    for x in d.get("not_data_files", []):
+        lines.append(f"{x['file']}: not a data file, skipped ({x['why']})")
     return "\n".join(lines) + "\n"
 
 
@@ -149,21 +155,25 @@ def import_dict(imported: Any, out: str, merged: Any, *, dry_run: bool) -> dict[
 
 def _periods_text(periods: list[str]) -> str:
     years = [p for p in periods if len(p) == 4]
-    other = [p for p in periods if len(p) != 4]
+    months = [p for p in periods if len(p) == 7]
+    ytd = [p for p in periods if ".." in p]
     parts = []
     if years:
-        parts.append(f"{years[0]}–{years[-1]}" if len(years) > 1 else years[0])
-    if other:
-        parts.append(f"{len(other)} months/year-to-date ({other[0]}..{other[-1]})" if len(other) > 1
-                     else other[0])
-    return ", ".join(parts) + f" ({len(periods)})"
+        parts.append(f"years {years[0]}–{years[-1]}" if len(years) > 1 else f"year {years[0]}")
+    if months:
+        parts.append(f"{len(months)} single month{'s' if len(months) > 1 else ''} {months[0]}"
+                     + (f"..{months[-1]}" if len(months) > 1 else ""))
+    if ytd:
+        parts.append("year to date " + ", ".join(ytd))
+    return "; ".join(parts)
 
 
 def import_text(d: dict[str, Any]) -> str:
     """What the import read and did to the data file, in a few lines."""
     verb = "would add" if d["dry_run"] else "added"
     pair = "–".join(sorted({s["reporter"] for s in d["series"]} | {s["partner"] for s in d["series"]}))
-    lines = [f"{d['file']} ({d['format']}): {d['figures']} figures for {pair}",
+    lines = [f"{d['file']} ({d['format']}): {d['figures']} figure{'s' if d['figures'] != 1 else ''} "
+             f"for {pair}",
              f"{d['out']}: {verb} {d['added']}, unchanged {d['unchanged']}, "
              f"{'would replace' if d['dry_run'] else 'replaced'} {len(d['replaced'])}"
              + ("" if d["written"] or d["dry_run"] else " (nothing to write)")]

@@ -16,11 +16,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, Invoke, snapshot, write
+from test_bad_input import assert_clean_failure, assert_problems
 
 from forecast import codes, files
 from forecast.series import select
-from tests.conftest import ROOT, Invoke, snapshot, write
-from tests.test_bad_input import assert_clean_failure, assert_problems
 
 FIX = ROOT / "tests" / "fixtures" / "imports"
 _spec = importlib.util.spec_from_file_location("make_fixtures", FIX / "make_fixtures.py")
@@ -313,13 +313,14 @@ def test_unit_not_stated_needs_unit_multiplier(cli: Invoke, tmp_path: Path) -> N
     r = cli("data", "import", FIX / "imf_imts_arm_geo_wide.csv", "--format", "imf-imts",
             "--unit-multiplier", "1", "--out", tmp_path / "o.csv")
     assert_problems(r, str(FIX / "imf_imts_arm_geo_wide.csv"),
-                    [("row 2, SCALE.ID", "the file's scale is 1,000 but --unit-multiplier says 1")])
+                    [(f"row {n}, SCALE.ID", "the file's scale is 1,000 but --unit-multiplier says 1")
+                     for n in (2, 3, 4, 5)])  # every row's problem, one line each
 
 
 @pytest.mark.parametrize("args", [
     ["--format", "csv"], ["--format", "mapping"], ["--format", "comtrade", "--mapping", "m.yaml"],
     ["--format", "comtrade", "--reporter", "KZ"], ["--format", "comtrade", "--published", "2024-13-01"],
-    ["--format", "comtrade", "--unit-multiplier", "7"],
+    ["--format", "imf-dots", "--unit-multiplier", "7"], ["--format", "comtrade", "--unit-multiplier", "1"],
 ])
 def test_usage_errors_exit_2(cli: Invoke, tmp_path: Path, args: list[str]) -> None:
     r = cli("data", "import", FIX / "comtrade_kaz_uzb.csv", *args, "--out", tmp_path / "o.csv")
@@ -361,3 +362,110 @@ def test_data_codes_command(cli: Invoke) -> None:
     r = cli("data", "codes", "917", "--scheme", "imf")
     assert r.exit_code == 0 and r.stdout.startswith("KGZ  Kyrgyzstan  M49 417") and "IMF 917" in r.stdout
     assert cli("data", "codes", "0", "--scheme", "m49").exit_code == 1
+
+
+# --- found in review: contradictions, shifted rows, vintages, listing ------------------------
+
+def test_every_bad_row_is_listed(cli: Invoke, tmp_path: Path) -> None:
+    lines = _comtrade_lines()
+    col = mk.COMTRADE.index("primaryValue")
+    bad = []
+    for ln in lines[1:4]:
+        cells = ln.split(",")
+        cells[col] = "n/a"
+        bad.append(",".join(cells))
+    r, f = _bad(cli, tmp_path, "many.csv", "\n".join([lines[0], *bad]), "comtrade")
+    assert_problems(r, f, [(f"row {n}, primaryValue", "got 'n/a'") for n in (2, 3, 4)])
+
+
+def test_a_code_that_contradicts_its_iso_column(cli: Invoke, tmp_path: Path) -> None:
+    lines = _comtrade_lines()
+    bad = lines[1].replace(",398,KAZ,Kazakhstan,", ",398,KGZ,Kazakhstan,")
+    r, f = _bad(cli, tmp_path, "iso.csv", "\n".join([lines[0], bad]), "comtrade")
+    assert_problems(r, f, [("row 2, reporterCode", "code 398 is KAZ but the ISO column says 'KGZ'")])
+
+
+def test_two_scale_columns_that_disagree(cli: Invoke, tmp_path: Path) -> None:
+    text = (FIX / "imf_imts_arm_geo_wide.csv").read_text(encoding="utf-8").splitlines()
+    text[2] = text[2].replace("Thousands,3,", "Millions,3,")
+    r, f = _bad(cli, tmp_path, "scale.csv", "\n".join(text), "imf-imts")
+    assert_problems(r, f, [("row 3, SCALE", "disagrees with SCALE.ID")])
+
+
+def test_a_monthly_column_in_an_annual_series_is_left_out(cli: Invoke, tmp_path: Path) -> None:
+    d = json.loads(_import(cli, "imf_imts_arm_geo_wide.csv", "imf-imts", [], tmp_path / "o.csv",
+                           "--json").stdout)
+    assert all(len(p) == 4 for s in d["series"] for p in s["periods"])
+    assert any("another frequency" in x for x in d["left_out"])
+
+
+def test_a_shifted_row_in_a_national_table(cli: Invoke, tmp_path: Path) -> None:
+    text = (FIX / "kgz_nsc_by_country_cp1251.csv").read_bytes().decode("cp1251").splitlines()
+    row = next(i for i, ln in enumerate(text) if ln.startswith("Казахстан"))
+    text[row] = text[row].replace("Казахстан;", "Казахстан;;", 1)
+    f = write(tmp_path, "shifted.csv", "\n".join(text).encode("cp1251"))
+    r = cli("data", "import", f, "--format", "mapping", "--mapping", FIX / "kgz_nsc_by_country.yaml",
+            "--out", tmp_path / "o.csv")
+    assert_problems(r, "shifted.csv",
+                    [("AB6", "right of the last labelled column (AA): the row may be shifted")])
+
+
+def test_a_mapping_of_a_country_with_itself(cli: Invoke, tmp_path: Path) -> None:
+    text = (FIX / "kgz_nsc_by_country.yaml").read_text(encoding="utf-8").replace(
+        "partners: {Казахстан: KAZ}", "partners: {Казахстан: KGZ}")
+    m = write(tmp_path, "m.yaml", text)
+    r = cli("data", "import", FIX / "kgz_nsc_by_country.xlsx", "--format", "mapping", "--mapping", m,
+            "--out", tmp_path / "o.csv")
+    assert_problems(r, "m.yaml", [("", "is the reporter KGZ itself")])
+
+
+def test_comtrade_estimates_are_flagged(cli: Invoke, tmp_path: Path) -> None:
+    lines = _comtrade_lines()
+    est = lines[1].replace(",0,True,True", ",4,False,True")
+    f = write(tmp_path, "est.csv", "\n".join([lines[0], est, lines[2]]))
+    out = tmp_path / "o.csv"
+    assert cli("data", "import", f, "--format", "comtrade", "--out", out).exit_code == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["flags"] for r in rows] == ["estimated", ""]
+    assert "estimated by Comtrade" in rows[0]["source"] and "legacyEstimationFlag 4" in rows[0]["note"]
+
+
+def test_an_undated_reimport_adds_no_copies(cli: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "kaz_uzb.csv"
+    r = _import(cli, "comtrade_kaz_uzb.csv", "comtrade", [], out, "--published", "2024-12-01")
+    assert r.exit_code == 0
+    before = out.read_bytes()
+    d = json.loads(_import(cli, "comtrade_kaz_uzb.csv", "comtrade", [], out, "--json").stdout)
+    assert (d["added"], d["unchanged"]) == (0, 43) and out.read_bytes() == before
+    d = json.loads(_import(cli, "comtrade_kaz_uzb.csv", "comtrade", [], out, "--published", "2025-06-01",
+                           "--json").stdout)
+    assert d["added"] == 43  # a dated new vintage is new
+
+
+def test_replace_keeps_the_old_value_in_the_note(cli: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "kaz_uzb.csv"
+    _import(cli, "comtrade_kaz_uzb.csv", "comtrade", [], out)
+    old = mk.value(3, 9.0e8, 1.12)
+    f = write(tmp_path, "c.csv", (FIX / "comtrade_kaz_uzb.csv").read_text(encoding="utf-8").replace(
+        f",{old},", ",123456789,", 1))
+    assert cli("data", "import", f, "--format", "comtrade", "--out", out, "--replace").exit_code == 0
+    row = next(r for r in csv.DictReader(out.open(encoding="utf-8")) if r["value_usd"] == "123456789")
+    assert f"replaced {old}" in row["note"]
+
+
+def test_data_list_skips_files_that_are_not_data_files(cli: Invoke, tmp_path: Path) -> None:
+    folder = tmp_path / "d"
+    _import(cli, "comtrade_kaz_uzb.csv", "comtrade", [], folder / "kaz_uzb.csv")
+    shutil.copy(FIX / "comtrade_kaz_uzb.csv", folder / "download.csv")
+    r = cli("data", "list", folder)
+    assert r.exit_code == 0, r.output
+    assert "kaz_uzb.csv: 43 rows" in r.stdout and "download.csv: not a data file, skipped" in r.stdout
+    assert "3 single month(s) 2024-01..2024-03" in r.stdout and "re-export" in r.stdout
+
+
+def test_data_codes_messages(cli: Invoke) -> None:
+    assert cli("data", "codes", "398").exit_code == 2  # numeric: needs --scheme
+    r = cli("data", "codes", "XYZ")
+    assert r.exit_code == 1 and "unknown iso3 country code" in r.stderr
+    r = cli("data", "codes", "0", "--scheme", "m49")
+    assert r.exit_code == 1 and "the World, a group" in r.stderr

@@ -9,10 +9,12 @@ merges them into a data file without losing or silently replacing rows.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from forecast.errors import DataError
+from forecast.errors import DataError, Problem
 
 #: ``--format`` values and what they read.
 FORMATS: dict[str, str] = {
@@ -54,7 +56,7 @@ class Record:
 
 @dataclass
 class Skipped:
-    """Counts of input rows left out, by reason (said in the import's summary)."""
+    """Counts of input rows or values left out, by reason (said in the import's summary)."""
 
     counts: Counter[str] = field(default_factory=Counter)
 
@@ -62,8 +64,39 @@ class Skipped:
         self.counts[reason] += n
 
     def lines(self) -> list[str]:
-        return [f"{n} {'row' if n == 1 else 'rows'}: {reason}"
-                for reason, n in self.counts.most_common()]
+        return [f"{reason} ({n:,})" for reason, n in self.counts.most_common()]
+
+
+#: Problems listed one per line before the rest are counted.
+MAX_PROBLEMS = 20
+
+
+@dataclass
+class Problems:
+    """Every problem of a file, one per row, so a user fixes them all in one pass.
+
+    ``with problems.row():`` runs one row's checks; a :class:`DataError` there is kept and
+    the next row is read. :meth:`check` raises them all together.
+    """
+
+    where: str
+    found: list[Problem] = field(default_factory=list)
+
+    @contextmanager
+    def row(self) -> Iterator[None]:
+        try:
+            yield
+        except DataError as e:
+            self.found.extend(e.problems)
+
+    def check(self) -> None:
+        if not self.found:
+            return
+        shown = self.found[:MAX_PROBLEMS]
+        if len(self.found) > MAX_PROBLEMS:
+            shown.append(Problem(self.where, "", f"... and {len(self.found) - MAX_PROBLEMS} more "
+                                 "problems; nothing was written"))
+        raise DataError(self.where, problems=shown)
 
 
 @dataclass(frozen=True)
@@ -88,17 +121,21 @@ class Options:
 
 
 def check_duplicates(records: list[Record], where: str) -> list[Record]:
-    """Drop exact repeats; two different values for one key are an error naming both rows."""
+    """Drop exact repeats; two different values for one key are an error naming both rows
+    (every such pair is listed)."""
     seen: dict[tuple[str, ...], Record] = {}
     out = []
+    problems = Problems(where)
     for r in records:
         first = seen.get(r.key)
         if first is None:
             seen[r.key] = r
             out.append(r)
         elif first.value_usd != r.value_usd:
-            raise DataError(where, r.origin, f"two values for {r.reporter}→{r.partner} {r.flow} "
-                            f"{r.period}: {first.value_usd} ({first.origin}) and {r.value_usd}")
+            problems.found.append(Problem(where, r.origin, f"two values for {r.reporter}→{r.partner} "
+                                          f"{r.flow} {r.period}: {first.value_usd} ({first.origin}) "
+                                          f"and {r.value_usd}"))
+    problems.check()
     return out
 
 
@@ -156,5 +193,5 @@ def read(path: Path, fmt: str, opts: Options, *, mapping: Path | None = None,
     notes = [note] if note else []
     if not opts.published and not any(r.published for r in kept):
         notes.append("no publication date (vintage) given: runs will assume each figure public "
-                     "data.lag_months after its period; give --published YYYY-MM-DD")
+                     "data.publication_lag_months after its period; give --published YYYY-MM-DD")
     return Imported(opts.where, fmt, tuple(kept), tuple(skipped.lines()), tuple(notes))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from forecast import codes
 from forecast.errors import DataError
-from forecast.importers import Options, Record, Skipped
+from forecast.importers import Options, Problems, Record, Skipped
 from forecast.importers.tables import Records, amount, read_records, require, usd
 
 CURRENT = (
@@ -52,6 +52,10 @@ LEGACY_NAMES = {"period": "Period", "reporterCode": "Reporter Code", "reporterIS
                 "primaryValue": "Trade Value (US$)"}
 LEGACY_USED = tuple(LEGACY_NAMES.values())
 
+#: Columns whose non-total values mark a breakdown, not the bilateral total: (key, total, what).
+BREAKDOWNS = (("cmdCode", "TOTAL", "commodity groups"), ("partner2Code", "0", "second-partner breakdowns"),
+              ("customsCode", "C00", "customs-procedure breakdowns"),
+              ("motCode", "0", "transport-mode breakdowns"))
 FLOWS = {"X": "export", "M": "import", "RX": "re-export", "RM": "re-import"}
 #: Flow codes Comtrade uses that are not bilateral exports or imports (left out, counted).
 OTHER_FLOWS = {"DX", "FM", "MIP", "MOP", "XIP", "XOP", "MIF", "MOF", "XIF", "XOF"}
@@ -81,77 +85,99 @@ def _period(freq: str, text: str, where: str, col: str) -> str:
 
 
 def _country(code: str, iso: str, where: str, col: str) -> str:
-    """ISO3 of a reporter or partner; '' for the world and areas that are not countries."""
+    """ISO3 of a reporter or partner from its numeric code and ISO column, which must agree;
+    '' for the World and areas that are not countries."""
     try:
-        return codes.from_comtrade(code, iso)
+        found = codes.from_comtrade(code, iso)
     except KeyError:
         raise DataError(where, col, f"unknown country: code {code!r}, ISO {iso!r} (expected an "
                         "M49 code or ISO3 code of a country, or World)") from None
+    if found and code.strip():
+        try:
+            by_code = codes.from_m49(code)
+        except KeyError:
+            by_code = ""
+        if by_code and by_code != found:
+            raise DataError(where, col, f"code {code.strip()} is {by_code} but the ISO column says "
+                            f"{iso.strip()!r}; the columns may be shifted")
+    return found
+
+
+#: Comtrade's marks of a figure it estimated rather than took from the reporter.
+def _estimated(row: dict[str, str]) -> bool:
+    return (row.get("isReported", "").strip().lower() == "false"
+            or row.get("legacyEstimationFlag", "0").strip() not in ("", "0"))
+
+
+def _one(recs: Records, i: int, row: dict[str, str], opts: Options, skipped: Skipped,
+         legacy: bool) -> Record | None:
+    """The record of one row, or None (counted in ``skipped``) if it is not a bilateral total."""
+    c = LEGACY_NAMES if legacy else {k: k for k in CURRENT_USED}
+
+    def at(col: str) -> str:
+        return recs.where(i, col)
+
+    if not legacy:
+        if row["typeCode"] not in ("C", "S"):
+            raise DataError(opts.where, at("typeCode"), "expected C (goods) or S (services) "
+                            f"(got {row['typeCode']!r}); the columns may be shifted")
+        if row["typeCode"] == "S":
+            skipped.add("services (typeCode S)")
+            return None
+    flow_code = row[c["flowCode"]].strip().upper()
+    flows = LEGACY_FLOWS if legacy else FLOWS
+    if flow_code not in flows:
+        if not legacy and flow_code in OTHER_FLOWS:
+            skipped.add(f"flow {flow_code} (not exports, imports or re-exports)")
+            return None
+        expected = ", ".join(flows) + ("" if legacy else ", " + ", ".join(sorted(OTHER_FLOWS)))
+        raise DataError(opts.where, at(c["flowCode"]), f"expected a flow code ({expected}) "
+                        f"(got {row[c['flowCode']]!r}); the columns may be shifted")
+    for key, total, what in BREAKDOWNS:
+        if not _is_all(row[c[key]], total):
+            skipped.add(f"{what} ({key} other than {total})")
+            return None
+    if legacy:
+        period_text = row["Period"]
+        freq = "A" if len(period_text.strip()) == 4 else "M"
+    else:
+        freq = row["freqCode"].strip().upper()
+        period_text = row["period"]
+        if freq not in ("A", "M"):
+            raise DataError(opts.where, at("freqCode"), f"expected A or M (got {row['freqCode']!r})")
+    period = _period(freq, period_text, opts.where, at(c["period"]))
+    reporter = _country(row[c["reporterCode"]], row[c["reporterISO"]], opts.where, at(c["reporterCode"]))
+    partner = _country(row[c["partnerCode"]], row[c["partnerISO"]], opts.where, at(c["partnerCode"]))
+    value = amount(row[c["primaryValue"]], opts.where, at(c["primaryValue"]), what="a value in US dollars")
+    if not reporter or not partner:
+        skipped.add("World and areas that are not a country")
+        return None
+    if reporter == partner:
+        skipped.add("trade of a country with itself")
+        return None
+    what = ("UN Comtrade legacy API, Trade Value (US$)" if legacy
+            else "UN Comtrade (Comtrade Plus), primaryValue (US$)")
+    estimated = not legacy and _estimated(row)
+    source = (f"{opts.source + '; ' if opts.source else ''}{what}, "
+              f"{'annual' if freq == 'A' else 'monthly'}, {row[c['classificationCode']]} TOTAL, "
+              f"{'estimated by Comtrade' if estimated else 'reported by ' + reporter}; imported from "
+              f"{Path(opts.where).name} {recs.where(i)}")
+    note = (f"UN Comtrade: isReported {row.get('isReported')}, legacyEstimationFlag "
+            f"{row.get('legacyEstimationFlag')}" if estimated else "")
+    return Record(reporter, partner, flows[flow_code], period, usd(value, Decimal(1)), "un-comtrade",
+                  opts.published, source, recs.where(i), flags="estimated" if estimated else "",
+                  note=note)
 
 
 def _records(recs: Records, opts: Options, skipped: Skipped, *, legacy: bool) -> list[Record]:
-    c = LEGACY_NAMES if legacy else {k: k for k in CURRENT_USED}
     out = []
+    problems = Problems(opts.where)
     for i, row in recs:
-        def at(col: str, i: int = i) -> str:
-            return recs.where(i, col)
-        if not legacy:
-            if row[c["typeCode"]] not in ("C", "S"):
-                raise DataError(opts.where, at("typeCode"), "expected C (goods) or S (services) "
-                                f"(got {row['typeCode']!r}); the columns may be shifted")
-            if row["typeCode"] == "S":
-                skipped.add("services (typeCode S)")
-                continue
-        flow_code = row[c["flowCode"]].strip().upper()
-        flows = LEGACY_FLOWS if legacy else FLOWS
-        if flow_code not in flows:
-            if not legacy and flow_code in OTHER_FLOWS:
-                skipped.add(f"flow {flow_code} (not exports, imports or re-exports)")
-                continue
-            expected = ", ".join(flows) + ("" if legacy else ", " + ", ".join(sorted(OTHER_FLOWS)))
-            raise DataError(opts.where, at(c["flowCode"]), f"expected a flow code ({expected}) "
-                            f"(got {row[c['flowCode']]!r}); the columns may be shifted")
-        if not _is_all(row[c["cmdCode"]], "TOTAL"):
-            skipped.add("commodity groups (cmdCode other than TOTAL)")
-            continue
-        if not _is_all(row[c["partner2Code"]], "0"):
-            skipped.add("second-partner breakdowns (partner2Code other than 0)")
-            continue
-        if not _is_all(row[c["customsCode"]], "C00"):
-            skipped.add("customs-procedure breakdowns (customsCode other than C00)")
-            continue
-        if not _is_all(row[c["motCode"]], "0"):
-            skipped.add("transport-mode breakdowns (motCode other than 0)")
-            continue
-        if legacy:
-            period_text = row["Period"]
-            freq = "A" if len(period_text.strip()) == 4 else "M"
-        else:
-            freq = row["freqCode"].strip().upper()
-            period_text = row["period"]
-            if freq not in ("A", "M"):
-                raise DataError(opts.where, at("freqCode"), f"expected A or M (got {row['freqCode']!r})")
-        period = _period(freq, period_text, opts.where, at(c["period"]))
-        reporter = _country(row[c["reporterCode"]], row[c["reporterISO"]], opts.where,
-                            at(c["reporterCode"]))
-        partner = _country(row[c["partnerCode"]], row[c["partnerISO"]], opts.where,
-                           at(c["partnerCode"]))
-        value = amount(row[c["primaryValue"]], opts.where, at(c["primaryValue"]),
-                       what="a value in US dollars")
-        if not reporter or not partner:
-            skipped.add("World and areas that are not a country")
-            continue
-        if reporter == partner:
-            skipped.add("trade of a country with itself")
-            continue
-        cls = row[c["classificationCode"]]
-        what = ("UN Comtrade legacy API, Trade Value (US$)" if legacy
-                else "UN Comtrade (Comtrade Plus), primaryValue (US$)")
-        freq_word = "annual" if freq == "A" else "monthly"
-        source = (f"{opts.source + '; ' if opts.source else ''}{what}, {freq_word}, {cls} TOTAL, "
-                  f"reported by {reporter}; imported from {Path(opts.where).name} {recs.where(i)}")
-        out.append(Record(reporter, partner, flows[flow_code], period, usd(value, Decimal(1)),
-                          "un-comtrade", opts.published, source, recs.where(i)))
+        with problems.row():
+            rec = _one(recs, i, row, opts, skipped, legacy)
+            if rec is not None:
+                out.append(rec)
+    problems.check()
     return out
 
 

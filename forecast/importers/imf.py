@@ -18,7 +18,7 @@ from pathlib import Path
 
 from forecast import codes
 from forecast.errors import DataError
-from forecast.importers import Options, Record, Skipped
+from forecast.importers import Options, Problems, Record, Skipped
 from forecast.importers.tables import Records, amount, read_records, require, usd
 
 INDICATORS = {"XG_FOB_USD": "export", "MG_CIF_USD": "import"}
@@ -79,18 +79,25 @@ def _given_multiplier(opts: Options, fmt: str) -> Decimal:
 def _scale_of(recs: Records, opts: Options, fmt: str) -> Callable[[int], Decimal]:
     """Each row's multiplier: the file's scale column (and it must agree with
     --unit-multiplier where both are given), else --unit-multiplier."""
-    col = next((c for c in SCALE_COLUMNS if c in recs.header), None)
-    if col is None:
+    cols = [c for c in SCALE_COLUMNS if c in recs.header]
+    if not cols:
         m = _given_multiplier(opts, fmt)
         return lambda i: m
 
     def scale(i: int) -> Decimal:
-        text = recs.rows[i][col]
-        try:
-            m = multiplier(text)
-        except ValueError:
-            raise DataError(opts.where, recs.where(i, col), "expected a scale: a power of ten "
-                            f"(6) or Units, Thousands, Millions, Billions (got {text!r})") from None
+        found = []
+        for col in cols:
+            text = recs.rows[i][col]
+            try:
+                found.append((col, multiplier(text)))
+            except ValueError:
+                raise DataError(opts.where, recs.where(i, col), "expected a scale: a power of ten "
+                                f"(6) or Units, Thousands, Millions, Billions (got {text!r})") from None
+        col, m = found[0]
+        for other, m2 in found[1:]:
+            if m2 != m:
+                raise DataError(opts.where, recs.where(i, other), f"scale {m2:,} disagrees with "
+                                f"{col} ({m:,}): the file mixes units")
         if opts.unit_multiplier is not None and Decimal(opts.unit_multiplier) != m:
             raise DataError(opts.where, recs.where(i, col), f"the file's scale is {m:,} but "
                             f"--unit-multiplier says {Decimal(opts.unit_multiplier):,}")
@@ -173,45 +180,56 @@ def read_imts(path: Path, opts: Options, skipped: Skipped) -> list[Record]:
         require(recs, ("COUNTRY", "COUNTERPART_COUNTRY", "INDICATOR", "TIME_PERIOD", "OBS_VALUE"),
                 opts.where, "IMF IMTS SDMX-CSV")
         scale = _scale_of(recs, opts, "IMTS SDMX-CSV")
+        problems = Problems(opts.where)
         for i, row in recs:
-            _check_unit(recs, i, opts)
-            ind = _indicator(row["INDICATOR"], skipped, opts.where, recs.where(i, "INDICATOR"))
-            try:
-                per = period(row["TIME_PERIOD"])
-            except ValueError as e:
-                raise DataError(opts.where, recs.where(i, "TIME_PERIOD"), str(e)) from None
-            rep = _iso(row["COUNTRY"], opts.where, recs.where(i, "COUNTRY"))
-            par = _iso(row["COUNTERPART_COUNTRY"], opts.where, recs.where(i, "COUNTERPART_COUNTRY"))
-            if ind is None:
-                continue
-            value = _value(row["OBS_VALUE"], opts.where, recs.where(i, "OBS_VALUE"))
-            if value is None:
-                skipped.add("empty values")
-            elif _keep(skipped, per, rep, par):
-                out.append(_record(opts, recs, i, rep, par, ind, per, value, scale(i), what=what,
-                                   basis="imf-imts"))
+            with problems.row():
+                _check_unit(recs, i, opts)
+                ind = _indicator(row["INDICATOR"], skipped, opts.where, recs.where(i, "INDICATOR"))
+                try:
+                    per = period(row["TIME_PERIOD"])
+                except ValueError as e:
+                    raise DataError(opts.where, recs.where(i, "TIME_PERIOD"), str(e)) from None
+                rep = _iso(row["COUNTRY"], opts.where, recs.where(i, "COUNTRY"))
+                par = _iso(row["COUNTERPART_COUNTRY"], opts.where, recs.where(i, "COUNTERPART_COUNTRY"))
+                if ind is None:
+                    continue
+                value = _value(row["OBS_VALUE"], opts.where, recs.where(i, "OBS_VALUE"))
+                if value is None:
+                    skipped.add("empty values")
+                elif _keep(skipped, per, rep, par):
+                    out.append(_record(opts, recs, i, rep, par, ind, per, value, scale(i), what=what,
+                                       basis="imf-imts"))
+        problems.check()
         return out
     require(recs, ("SERIES_CODE",), opts.where,
             "IMF IMTS (SDMX-CSV with OBS_VALUE, or wide with SERIES_CODE)")
     periods = _period_columns(recs, opts.where)
     scale = _scale_of(recs, opts, "IMTS wide CSV")
+    problems = Problems(opts.where)
     for i, row in recs:
-        _check_unit(recs, i, opts)
-        parts = row["SERIES_CODE"].split(".")
-        if len(parts) != 4:
-            raise DataError(opts.where, recs.where(i, "SERIES_CODE"), "expected COUNTRY.INDICATOR."
-                            "COUNTERPART.FREQUENCY such as KGZ.XG_FOB_USD.KAZ.A "
-                            f"(got {row['SERIES_CODE']!r})")
-        ind = _indicator(parts[1], skipped, opts.where, recs.where(i, "SERIES_CODE"))
-        rep = _iso(parts[0], opts.where, recs.where(i, "SERIES_CODE"))
-        par = _iso(parts[2], opts.where, recs.where(i, "SERIES_CODE"))
-        if ind is None:
-            continue
-        for col, per in periods:
-            value = _value(row[col], opts.where, recs.where(i, col))
-            if value is not None and _keep(skipped, per, rep, par):
-                out.append(_record(opts, recs, i, rep, par, ind, per, value, scale(i), what=what,
-                                   basis="imf-imts", origin=recs.where(i, col)))
+        with problems.row():
+            _check_unit(recs, i, opts)
+            parts = row["SERIES_CODE"].split(".")
+            if len(parts) != 4:
+                raise DataError(opts.where, recs.where(i, "SERIES_CODE"), "expected COUNTRY.INDICATOR."
+                                "COUNTERPART.FREQUENCY such as KGZ.XG_FOB_USD.KAZ.A "
+                                f"(got {row['SERIES_CODE']!r})")
+            ind = _indicator(parts[1], skipped, opts.where, recs.where(i, "SERIES_CODE"))
+            rep = _iso(parts[0], opts.where, recs.where(i, "SERIES_CODE"))
+            par = _iso(parts[2], opts.where, recs.where(i, "SERIES_CODE"))
+            if ind is None:
+                continue
+            freq = parts[3].strip().upper()
+            for col, per in periods:
+                value = _value(row[col], opts.where, recs.where(i, col))
+                if value is None:
+                    continue
+                if per is not None and (len(per) == 4) != (freq == "A"):
+                    skipped.add(f"values in a column of another frequency than their series' ({freq})")
+                elif _keep(skipped, per, rep, par):
+                    out.append(_record(opts, recs, i, rep, par, ind, per, value, scale(i), what=what,
+                                       basis="imf-imts", origin=recs.where(i, col)))
+    problems.check()
     return out
 
 
@@ -235,29 +253,33 @@ def read_dots(path: Path, opts: Options, skipped: Skipped) -> list[Record]:
         scale = _scale_of(recs, opts, "DOTS timeSeries")
         status = {(r["Country Code"], r["Indicator Code"], r["Counterpart Country Code"]): r
                   for _, r in recs if r["Attribute"].strip().lower() == "status"}
+        problems = Problems(opts.where)
         for i, row in recs:
-            attr = row["Attribute"].strip().lower()
-            if attr == "status":
-                continue
-            if attr != "value":
-                raise DataError(opts.where, recs.where(i, "Attribute"), "expected Value or Status "
-                                f"(got {row['Attribute']!r})")
-            ind = _indicator(row["Indicator Code"], skipped, opts.where, recs.where(i, "Indicator Code"))
-            rep = _imf_country(row["Country Code"], row["Country Name"], opts.where,
-                               recs.where(i, "Country Code"))
-            par = _imf_country(row["Counterpart Country Code"], row["Counterpart Country Name"],
-                               opts.where, recs.where(i, "Counterpart Country Code"))
-            if ind is None:
-                continue
-            st = status.get((row["Country Code"], row["Indicator Code"], row["Counterpart Country Code"]), {})
-            for col, per in periods:
-                value = _value(row[col], opts.where, recs.where(i, col))
-                if value is not None and _keep(skipped, per, rep, par):
-                    est = st.get(col, "").strip().lower() == "e"
-                    out.append(_record(opts, recs, i, rep, par, ind, per, value, scale(i), what=what,
-                                       basis="imf-estimate" if est else "imf-dots",
-                                       flags="imf-estimate" if est else "",
-                                       origin=recs.where(i, col)))
+            with problems.row():
+                attr = row["Attribute"].strip().lower()
+                if attr == "status":
+                    continue
+                if attr != "value":
+                    raise DataError(opts.where, recs.where(i, "Attribute"), "expected Value or Status "
+                                    f"(got {row['Attribute']!r})")
+                ind = _indicator(row["Indicator Code"], skipped, opts.where, recs.where(i, "Indicator Code"))
+                rep = _imf_country(row["Country Code"], row["Country Name"], opts.where,
+                                   recs.where(i, "Country Code"))
+                par = _imf_country(row["Counterpart Country Code"], row["Counterpart Country Name"],
+                                   opts.where, recs.where(i, "Counterpart Country Code"))
+                if ind is None:
+                    continue
+                key = (row["Country Code"], row["Indicator Code"], row["Counterpart Country Code"])
+                st = status.get(key, {})
+                for col, per in periods:
+                    value = _value(row[col], opts.where, recs.where(i, col))
+                    if value is not None and _keep(skipped, per, rep, par):
+                        est = st.get(col, "").strip().lower() == "e"
+                        out.append(_record(opts, recs, i, rep, par, ind, per, value, scale(i), what=what,
+                                           basis="imf-estimate" if est else "imf-dots",
+                                           flags="imf-estimate" if est else "",
+                                           origin=recs.where(i, col)))
+        problems.check()
         return out
     require(recs, (*keys, "Time Period"), opts.where,
             "IMF DOTS (timeSeries with Attribute, or panel with Time Period)")
@@ -274,18 +296,21 @@ def read_dots(path: Path, opts: Options, skipped: Skipped) -> list[Record]:
         raise DataError(opts.where, "header", "no indicator columns such as "
                         "'Goods, Value of Exports, Free on board (FOB), US Dollars (TXG_FOB_USD)'")
     scale = _scale_of(recs, opts, "DOTS panel")
+    problems = Problems(opts.where)
     for i, row in recs:
-        try:
-            per = period(row["Time Period"])
-        except ValueError as e:
-            raise DataError(opts.where, recs.where(i, "Time Period"), str(e)) from None
-        rep = _imf_country(row["Country Code"], row["Country Name"], opts.where,
-                           recs.where(i, "Country Code"))
-        par = _imf_country(row["Counterpart Country Code"], row["Counterpart Country Name"],
-                           opts.where, recs.where(i, "Counterpart Country Code"))
-        for col, ind in columns.items():
-            value = _value(row[col], opts.where, recs.where(i, col))
-            if value is not None and _keep(skipped, per, rep, par):
-                out.append(_record(opts, recs, i, rep, par, ind, per, value, scale(i), what=what,
-                                   basis="imf-dots"))
+        with problems.row():
+            try:
+                per = period(row["Time Period"])
+            except ValueError as e:
+                raise DataError(opts.where, recs.where(i, "Time Period"), str(e)) from None
+            rep = _imf_country(row["Country Code"], row["Country Name"], opts.where,
+                               recs.where(i, "Country Code"))
+            par = _imf_country(row["Counterpart Country Code"], row["Counterpart Country Name"],
+                               opts.where, recs.where(i, "Counterpart Country Code"))
+            for col, ind in columns.items():
+                value = _value(row[col], opts.where, recs.where(i, col))
+                if value is not None and _keep(skipped, per, rep, par):
+                    out.append(_record(opts, recs, i, rep, par, ind, per, value, scale(i), what=what,
+                                       basis="imf-dots"))
+    problems.check()
     return out

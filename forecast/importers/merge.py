@@ -1,10 +1,13 @@
 """Merging imported figures into a data file: nothing lost, nothing silently replaced.
 
 A figure is identified by reporter, partner, flow, period, basis and publication date
-(:attr:`forecast.importers.Record.key`). An imported figure with a new key is added; one
-equal to the file's value (as a number) is left as it is; one with a different value is a
-conflict, reported with both values, unless ``replace`` says to take the imported value.
-Rows and columns of the file that the import does not touch are kept exactly.
+(:attr:`forecast.importers.Record.key`); an imported figure without a date matches the
+file's figure of the same period and basis whatever its date (a new vintage needs its own
+date, so forgetting ``--published`` adds no copies). An imported figure with a new key is added; one equal
+to the file's value (as a number) is left as it is; one with a different value is a
+conflict, reported with both values, unless ``replace`` says to take the imported value
+(the row's note then keeps the old value). Rows and columns of the file that the import
+does not touch are kept exactly.
 """
 
 from __future__ import annotations
@@ -55,13 +58,22 @@ def merge(existing: list[tuple[int, dict[str, str]]], header: tuple[str, ...], i
     cols = tuple(dict.fromkeys((*COLUMNS, *OPTIONAL_COLUMNS, *header)))
     rows = [{c: r.get(c, "") for c in cols} for _, r in existing]
     index = {tuple(r[k] for k in KEY): i for i, r in enumerate(rows)}
+    # An undated import matches the file's figure of the same period and basis whatever its
+    # date (a new vintage needs its own date, so a forgotten --published adds no copy).
+    vintages: dict[tuple[str, ...], list[int]] = {}
+    for i, r in enumerate(rows):
+        vintages.setdefault(tuple(r[k] for k in KEY[:-1]), []).append(i)
     added = unchanged = 0
     replaced, conflicts = [], []
     for rec in imported.records:
         i = index.get(rec.key)
+        if i is None:
+            same = vintages.get(rec.key[:-1], []) if not rec.published else []
+            i = same[-1] if same else None
         new = {c: rec.row().get(c, "") for c in cols}
         if i is None:
             index[rec.key] = len(rows)
+            vintages.setdefault(rec.key[:-1], []).append(len(rows))
             rows.append(new)
             added += 1
             continue
@@ -70,9 +82,12 @@ def merge(existing: list[tuple[int, dict[str, str]]], header: tuple[str, ...], i
             unchanged += 1
             continue
         what = (f"{rec.reporter}→{rec.partner} {rec.flow} {rec.period} ({rec.basis}, published "
-                f"{rec.published or 'unknown'})")
+                f"{rows[i]['published'] or 'unknown'} in the file, {rec.published or 'unknown'} in "
+                "the import)")
         if replace:
-            rows[i] = {**rows[i], **{c: v for c, v in new.items() if c in rec.row()}}
+            note = "; ".join(x for x in (rows[i]["note"], f"replaced {old} (published "
+                                         f"{rows[i]['published'] or 'unknown'}) on import") if x)
+            rows[i] = {**rows[i], **{c: v for c, v in new.items() if c in rec.row()}, "note": note}
             replaced.append(f"{what}: {old} -> {rec.value_usd}")
         else:
             conflicts.append(Problem(out, f"row {lines[i]}", f"{what}: the file has {old}, "

@@ -36,11 +36,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from forecast import codes
 from forecast.errors import DataError, Problem
-from forecast.importers import Options, Record, Skipped
+from forecast.importers import Options, Problems, Record, Skipped
 from forecast.importers.tables import amount, column_number, read_grid, usd
 
 MISSING = ("", "-", "–", "—", "…", "...", "x", "х")  # the last is Cyrillic
@@ -90,6 +90,14 @@ class Mapping(BaseModel):
         if bad:
             raise ValueError(f"expected ISO3 country codes (got {', '.join(bad)})")
         return v
+
+    @model_validator(mode="after")
+    def _not_itself(self) -> Mapping:
+        same = [k for k, c in self.partners.items() if c == self.reporter]
+        if same:
+            raise ValueError(f"partners: {', '.join(repr(x) for x in same)} is the reporter "
+                             f"{self.reporter} itself (trade of a country with itself)")
+        return self
 
     @field_validator("unit_multiplier")
     @classmethod
@@ -171,7 +179,8 @@ def read(path: Path, mapping_path: Path, opts: Options, skipped: Skipped) -> lis
     """Records of one national table, as its mapping file says."""
     m = load_mapping(mapping_path)
     grid = read_grid(path, opts.where, m.sheet)
-    sheet = f"sheet {m.sheet!r} " if m.sheet is not None else ""
+    excel = path.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+    sheet = f"sheet {m.sheet!r} " if m.sheet is not None and excel else ""
     where = opts.where
     if m.unit_check:
         ref = m.unit_check.cell.upper()
@@ -215,11 +224,21 @@ def read(path: Path, mapping_path: Path, opts: Options, skipped: Skipped) -> lis
     unit = "US$" if mult == 1 else f"×{mult:,} to US$"
     out: list[Record] = []
     found_partners = set()
-    for r in range(first, grid.n_rows + 1):
-        partner = partners.get(_norm(grid.cell(r, pcol), m.footnotes))
-        if partner is None:
-            continue
+    problems = Problems(where)
+    rows = [r for r in range(first, grid.n_rows + 1)
+            if _norm(grid.cell(r, pcol), m.footnotes) in partners]
+    # A row with a value right of the header's last labelled column is shifted.
+    header_rows = [x for x in (m.period_row, m.flow_row) if x is not None]
+    last = max((c for c in range(1, grid.n_cols + 1) for x in header_rows if grid.cell(x, c)), default=0)
+    for r in rows:
+        partner = partners[_norm(grid.cell(r, pcol), m.footnotes)]
         found_partners.add(partner)
+        beyond = [c for c in range(last + 1, grid.n_cols + 1) if grid.cell(r, c)]
+        if beyond:
+            problems.found.append(Problem(where, f"{sheet}{cell_ref(r, beyond[0])}", "a value right of "
+                                          f"the last labelled column ({cell_ref(1, last)[:-1]}): "
+                                          "the row may be shifted"))
+            continue
         for c, flow, per in columns:
             ref = f"{sheet}{cell_ref(r, c)}"
             text = grid.cell(r, c)
@@ -228,14 +247,18 @@ def read(path: Path, mapping_path: Path, opts: Options, skipped: Skipped) -> lis
                 if text.endswith(mark):
                     text = text[: -len(mark)].strip()
                     flags.append(flag)
-            value = amount(text, where, ref, empty=m.missing, decimal_comma=m.decimal_comma)
+            value = None
+            with problems.row():
+                value = amount(text, where, ref, empty=m.missing, decimal_comma=m.decimal_comma)
+                if value is None:
+                    skipped.add("empty or '-' cells")
             if value is None:
-                skipped.add("empty or '-' cells")
                 continue
             source = (f"{opts.source + '; ' if opts.source else ''}{m.source}; {Path(where).name} "
                       f"{ref} ({unit})")
             out.append(Record(m.reporter, partner, flow, per, usd(value, mult), m.basis, published,
                               source, ref, flags=";".join(flags)))
+    problems.check()
     missing = sorted(set(m.partners.values()) - found_partners)
     if missing:
         labels = [k for k, v in m.partners.items() if v in missing]

@@ -121,7 +121,8 @@ def require(records: Records, columns: Sequence[str], where: str, fmt: str) -> N
     missing = [c for c in columns if c not in records.header]
     if missing:
         shown = ", ".join(records.header[:8]) + (", ..." if len(records.header) > 8 else "")
-        raise DataError(where, "header", f"not a {fmt} file: missing column(s) {', '.join(missing)} "
+        article = "an" if fmt[:1].upper() in "AEIOU" else "a"
+        raise DataError(where, "header", f"not {article} {fmt} file: missing column(s) {', '.join(missing)} "
                         f"(found {shown})")
 
 

@@ -109,13 +109,9 @@ def predictive_of(model: object, h: int) -> tuple[Component, ...] | None:
 
 def exact(comps: tuple[Component, ...], b: float) -> float:
     """:math:`P(X \\ge b) = \\sum_m w_m \\bar F_{\\nu_m}((b-\\ell_m)/s_m)`."""
-    from scipy.special import ndtr, stdtr
+    from forecast.tails import t_sf
 
-    total = 0.0
-    for c in comps:
-        z = (b - c.loc) / c.scale
-        total += c.w * float(ndtr(-z) if math.isinf(c.df) else stdtr(c.df, -z))
-    return total
+    return sum(c.w * t_sf(c.df, (b - c.loc) / c.scale) for c in comps)
 
 
 # --- one component ----------------------------------------------------------------------------

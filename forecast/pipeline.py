@@ -162,9 +162,18 @@ def fit(scenario: Scenario, series: TradeSeries, where: str, *, per_model: bool 
         return (spec.name, spec.calibration, spec.parameter_uncertainty, every,
                 series.years.tobytes(), series.values.tobytes())
 
+    from forecast import fitcache
+
     for k in (key(True), key(False)) if per_model is False else (key(True),):
         if fits is not None and k in fits:
             return fits[k]
+    for every in (True, False) if per_model is False else (True,):  # then on disk
+        name = fitcache.key(key(every)[:4], series.years, series.values)
+        built = fitcache.load(name)
+        if built is not None:
+            if fits is not None:
+                fits[key(every)] = built
+            return built
     try:
         with one_blas_thread():
             built = build(spec.name, series.years, np.log(series.values),
@@ -174,6 +183,7 @@ def fit(scenario: Scenario, series: TradeSeries, where: str, *, per_model: bool 
         raise ModelError(where, "model", e.problems[0].message) from None
     if fits is not None:
         fits[key(per_model)] = built
+    fitcache.save(fitcache.key(key(per_model)[:4], series.years, series.values), built)
     return built
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from forecast.cli import app
+
+# Tests never read or write the user's fit cache; tests/test_fitcache.py points it at a
+# temporary folder where it tests the cache itself.
+os.environ["TRADECAST_CACHE_DIR"] = "off"
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_FILE = ROOT / "data" / "kz_kg.csv"

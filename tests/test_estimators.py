@@ -90,3 +90,20 @@ def test_predictive_of_the_default_models_matches_their_closed_form() -> None:
         assert comps is not None and sum(c.w for c in comps) == pytest.approx(1.0)
         for r in (-0.1, 0.2, 0.5):
             assert exact(comps, r) == pytest.approx(built.model.prob_at_least(r, h), rel=1e-10)
+
+
+def test_pure_python_tails_match_scipy() -> None:
+    from scipy.special import ndtr, stdtr
+
+    from forecast.tails import normal_sf, t_sf
+
+    for z in np.linspace(-30, 30, 241):
+        assert normal_sf(float(z)) == pytest.approx(float(ndtr(-z)), rel=1e-12, abs=1e-300)
+    for df in (1.0, 2.0, 3.0, 4.5, 9.0, 30.0, 31.0, 200.0):
+        for t in np.linspace(-25, 25, 201):
+            want = float(stdtr(df, -t))
+            assert t_sf(df, float(t)) == pytest.approx(want, rel=1e-9, abs=1e-12), (df, t)
+    assert t_sf(math.inf, 1.5) == normal_sf(1.5)
+    # the Cauchy is known in closed form: P(T >= t) = 1/2 - atan(t)/pi
+    for t in (1e-8, 0.3, 7.0, 1e5):
+        assert t_sf(1.0, t) == pytest.approx(0.5 - math.atan(t) / math.pi, rel=1e-12)

@@ -41,9 +41,10 @@ class DampedETS:
     and the initial states by maximum likelihood (L-BFGS-B, with
     :math:`10^{-4} \\le \\beta \\le \\alpha \\le 1 - 10^{-4}` and
     :math:`0.8 \\le \\phi \\le 0.98`) and :math:`\\sigma^2` as the mean squared one-step
-    residual. :meth:`simulate` runs statsmodels' own state-space simulation from the
-    final state with normal innovations; parameters are plug-in (no parameter
-    uncertainty), so intervals from short series are too narrow.
+    residual. :meth:`simulate` runs the recursions above from the fit's final state with
+    normal innovations (tested against statsmodels' forecast and exact prediction
+    variance); parameters are plug-in (no parameter uncertainty), so intervals from short
+    series are too narrow.
 
     References
     ----------
@@ -61,21 +62,35 @@ class DampedETS:
     phi: float
     sigma: float
     nobs: int
-    #: The statsmodels ``ETSResults`` (used for forecasts and simulation).
-    results: Any = field(repr=False)
+    #: Final level and trend, :math:`\\ell_T` and :math:`b_T` (the fit's last state).
+    level: float
+    trend: float
+    #: The statsmodels ``ETSResults`` of the fit (None when read back from the fit cache);
+    #: forecasts and simulation use only the fields above.
+    results: Any = field(default=None, repr=False)
     name: str = "ets"
 
     def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            sims = self.results.simulate(h, repetitions=n, anchor="end", rng=rng)
-        return np.ascontiguousarray(np.asarray(sims, dtype=float).reshape(h, n).T)
+        """Paths of log levels from the final state by the recursions in the Notes."""
+        e = rng.standard_normal((n, h))
+        e *= self.sigma
+        out = np.empty((n, h))
+        level = np.full(n, self.level)
+        trend = np.full(n, self.trend)
+        for j in range(h):
+            trend *= self.phi
+            level += trend
+            np.add(level, e[:, j], out=out[:, j])
+            level += self.alpha * e[:, j]
+            trend += self.beta * e[:, j]
+        return out
+
+    def point(self, h: int) -> np.ndarray:
+        """:math:`\\hat y_{T+j} = \\ell_T + (\\phi + \\dots + \\phi^j) b_T`, j = 1..h."""
+        return self.level + np.cumsum(self.phi ** np.arange(1, h + 1)) * self.trend
 
     def mean_growth(self, h: int) -> np.ndarray:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            point = np.asarray(self.results.forecast(h), dtype=float).reshape(h)
-        return np.diff(point, prepend=self.last_log)
+        return np.diff(self.point(h), prepend=self.last_log)
 
     def describe(self) -> str:
         return (f"damped-trend exponential smoothing ETS(A,Ad,N) on log levels; alpha {self.alpha:.3f}, "
@@ -126,5 +141,6 @@ def fit_ets(years: np.ndarray, logs: np.ndarray) -> DampedETS:
         raise ModelError(name, "", f"non-finite estimates (alpha {alpha}, beta {beta}, phi {phi}, "
                          f"sigma {sigma})")
     check_point_forecast(name, np.diff(point, prepend=logs[-1]))
+    level, trend = (float(x) for x in np.asarray(res.states)[-1])
     return DampedETS(last_log=float(logs[-1]), alpha=alpha, beta=beta, phi=phi, sigma=sigma,
-                     nobs=len(logs), results=res)
+                     nobs=len(logs), level=level, trend=trend, results=res)

@@ -65,13 +65,12 @@ class RandomWalkDrift:
 
     def prob_at_least(self, log_ratio: float, h: int) -> float:
         """Closed-form P(log(level[T+h] / level[T]) >= log_ratio)."""
-        from scipy.special import ndtr, stdtr
+        from forecast.tails import t_sf
 
         df, loc, scale = self.predictive(h)
         if scale == 0.0:
             return float(loc >= log_ratio)
-        z = (log_ratio - loc) / scale
-        return float(1.0 - (ndtr(z) if np.isinf(df) else stdtr(df, z)))
+        return t_sf(df, (log_ratio - loc) / scale)
 
     def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         # Parameters and innovations from separate child streams: the chi-square sampler

@@ -65,10 +65,9 @@ class Calibrated:
 
     def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         x = self.base.simulate(h, n, rng)
-        c = self.center(h)
-        x -= c
-        x *= self.factor(h)
-        x += c
+        k = self.factor(h)
+        x *= k
+        x += self.center(h) * (1.0 - k)  # c + k (x - c), in two passes
         return x
 
     def mean_growth(self, h: int) -> np.ndarray:

@@ -25,7 +25,7 @@ from forecast.scenario import Shock
 CHUNK = 100_000
 #: Hits and misses needed before ``precision`` may stop a run (see :func:`simulate`).
 MIN_HITS = 10
-#: Paths kept for quantiles: the first ``keep`` paths are an i.i.d. sample of all of them.
+#: Paths kept for quantiles: the first ``keep`` paths (whole chunks) are an i.i.d. sample of all.
 KEEP_CELLS = 10_000_000
 
 
@@ -44,7 +44,8 @@ class SimulationResult:
     years : ndarray
         Simulated years, last observed + 1 .. target year.
     sample : ndarray
-        Log levels of the first ``min(paths, KEEP_CELLS // h)`` paths (at least 100,000).
+        Log levels of the first ``keep`` paths: ``KEEP_CELLS // h`` rounded down to whole chunks,
+        at least one chunk, at most ``paths``.
     above : ndarray
         For each year, the number of paths whose level is >= the target (with ``weights``,
         the weighted share times ``paths``).
@@ -154,8 +155,8 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
     """
     h = len(years)
     log_target = np.log(target)
-    keep = min(paths, max(100_000, KEEP_CELLS // h))
-    sample = np.empty((keep, h))
+    keep = min(paths, max(CHUNK, KEEP_CELLS // h // CHUNK * CHUNK))  # whole chunks
+    sample = np.empty((keep, h), order="F")  # by year: quantiles are taken per year
     above = np.zeros(h, dtype=np.int64)
     reached = np.zeros(h, dtype=np.int64)
     last_above: list[np.ndarray] = []  # bit-packed per chunk (CHUNK is a multiple of 8)
@@ -180,12 +181,8 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
             apply_shocks(inc, years, shocks, [stream(seed, c, 2, i) for i in range(len(shocks))])
             levels = np.cumsum(inc, axis=1, out=inc)
             levels += fitted.last_log
-        hit = levels >= log_target
-        ever = np.logical_or.accumulate(hit, axis=1)
-        if logw is None:
-            above += hit.sum(axis=0)
-            reached += ever.sum(axis=0)
-        else:
+        w = None
+        if logw is not None:
             lw = np.asarray(condition(levels), dtype=float)  # type: ignore[misc]
             logw[start:start + n] = lw
             top = float(lw.max())
@@ -198,17 +195,30 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
                 ref = top
             if np.isfinite(ref):
                 w = np.exp(lw - ref)
-                above_w += w @ hit
-                reached_w += w @ ever
-        last_above.append(np.packbits(hit[:, -1]))
+        # Year by year on columns (no paths x years temporaries): at or above the target in
+        # the year, and at or above it in some year so far (the running maximum).
+        running = levels[:, 0].copy()
+        for j in range(h):
+            col = levels[:, j]
+            if j:
+                np.maximum(running, col, out=running)
+            hit_j = col >= log_target
+            ever_j = running >= log_target
+            if logw is None:
+                above[j] += np.count_nonzero(hit_j)
+                reached[j] += np.count_nonzero(ever_j)
+            elif w is not None:
+                above_w[j] += w @ hit_j
+                reached_w[j] += w @ ever_j
+        last_above.append(np.packbits(hit_j))
         if other is not None:
             last_other.append(np.packbits(other(levels, stream(seed, c, 3)) >= log_target))
-        last_reached.append(np.packbits(ever[:, -1]))
+        last_reached.append(np.packbits(ever_j))
         if start < keep:
             m = min(n, keep - start)
             sample[start:start + m] = levels[:m]
         if precision is not None:
-            last = (hit if kind == "level" else ever)[:, -1]
+            last = hit_j if kind == "level" else ever_j
             if logw is None:
                 k, total_n = int((reached if kind == "by" else above)[-1]), start + n
                 p_, se_, eff = k / total_n, math.sqrt(k * (total_n - k) / total_n) / total_n, total_n

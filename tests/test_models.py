@@ -97,13 +97,13 @@ def test_simulation_is_a_vectorised_form_of_the_naive_loop():
     par, eps = np.random.default_rng(5).spawn(2)  # parameters and innovations: separate streams
     chi = par.chisquare(m.df, size=n)
     zmu = par.standard_normal(n)
-    steps = eps.standard_normal((n, h))
+    steps = eps.standard_normal((h, n))  # innovations drawn year by year
     for i in range(n):
         sigma = m.sigma * np.sqrt(m.df / chi[i])
         mu = m.drift + sigma / np.sqrt(m.span) * zmu[i]
         level = m.last_log
         for j in range(h):
-            level += mu + sigma * steps[i, j]
+            level += mu + sigma * steps[j, i]
             assert got[i, j] == pytest.approx(level)
 
 

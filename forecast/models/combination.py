@@ -36,15 +36,20 @@ class Mixture:
         return self.members[0].last_log
 
     def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        # One child stream for the choice of model and one per member, so a scenario that
-        # changes one member's fit leaves the others' draws (common random numbers) intact.
+        """``n`` paths of the mixture: how many come from each model is multinomial
+        (n, weights), and they come in blocks, model by model. The paths are exchangeable
+        i.i.d. draws from the mixture; only their order is not random, which no count
+        or quantile sees (the engine keeps whole chunks for quantiles)."""
+        # One child stream for the counts and one per member, so a scenario that changes
+        # one member's fit leaves the others' draws (common random numbers) intact.
         streams = rng.spawn(len(self.members) + 1)
-        which = streams[0].choice(len(self.members), size=n, p=self.weights)
-        out = np.empty((n, h))
+        counts = streams[0].multinomial(n, self.weights)
+        out = np.empty((h, n)).T  # by year, as the members return their paths
+        start = 0
         for m, member in enumerate(self.members):
-            rows = np.flatnonzero(which == m)
-            if rows.size:
-                out[rows] = member.simulate(h, rows.size, streams[m + 1])
+            if counts[m]:
+                out[start:start + counts[m]] = member.simulate(h, int(counts[m]), streams[m + 1])
+                start += int(counts[m])
         return out
 
     def mean_growth(self, h: int) -> np.ndarray:

@@ -79,15 +79,19 @@ class RandomWalkDrift:
         if self.parameter_uncertainty:
             sigma = self.sigma * np.sqrt(self.df / par.chisquare(self.df, size=n))
             mu = self.drift + sigma / np.sqrt(self.span) * par.standard_normal(n)
-        else:
-            sigma = np.full(n, self.sigma)
-            mu = np.full(n, self.drift)
-        steps = eps.standard_normal((n, h))
-        steps *= sigma[:, None]
-        steps += mu[:, None]
-        np.cumsum(steps, axis=1, out=steps)
-        steps += self.last_log
-        return steps
+        # Drawn year by year (h x n, each year's draws contiguous) and returned as the
+        # (n x h) transposed view: y_j = y_{j-1} + mu + sigma z_j in a few passes over
+        # contiguous memory, faster than a cumsum along short rows.
+        if self.parameter_uncertainty:
+            steps = eps.standard_normal((h, n))
+            steps *= sigma
+            steps += mu
+        else:  # one pass: numpy draws mu + sigma z directly
+            steps = eps.normal(self.drift, self.sigma, (h, n))
+        steps[0] += self.last_log
+        for j in range(1, h):
+            steps[j] += steps[j - 1]
+        return steps.T
 
     def mean_growth(self, h: int) -> np.ndarray:
         return np.full(h, self.drift)

@@ -92,14 +92,17 @@ class Theta:
         return self.sigma ** 2 * (1.0 + np.arange(h) * self.alpha ** 2)
 
     def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        e = rng.standard_normal((n, h))
+        # y_j = point_j + (1 - alpha) e_j + alpha (e_1 + ... + e_j), drawn year by year
+        # (h x n, contiguous per year) and returned as the (n x h) transposed view.
+        e = rng.standard_normal((h, n))
         e *= self.sigma
-        paths = np.cumsum(e, axis=1)
-        paths *= self.alpha
-        e *= 1.0 - self.alpha
-        paths += e
-        paths += self.point(h)
-        return paths
+        out = e * (1.0 - self.alpha)
+        for j in range(1, h):
+            e[j] += e[j - 1]
+        e *= self.alpha
+        out += e
+        out += self.point(h)[:, None]
+        return out.T
 
     def mean_growth(self, h: int) -> np.ndarray:
         return np.diff(self.point(h), prepend=self.last_log)

@@ -74,7 +74,8 @@ def main() -> None:
 
     print("\n2. Scaling (rw-drift, one run each)")
     print(f"{'paths':>11s} {'years':>5s} {'seconds':>8s} {'s per 1e6 path-years':>21s} {'peak MiB':>9s}")
-    grid = [(int(x), 5) for x in (1e4, 1e5, 1e6, 1e7)] + [(1_000_000, y) for y in (1, 2, 10, 20)]
+    grid = [(int(x), 5) for x in (1e4, 1e5, 1e6, 1e7)] + [(1_000_000, y) for y in (1, 2, 10, 20)] \
+        + [(10_000_000, 10)]
     for paths, h in grid:
         if args.quick and paths > 1_000_000:
             continue

@@ -118,7 +118,9 @@ Seed = Annotated[int | None, typer.Option(
 Precision = Annotated[float | None, typer.Option(
     "--precision", min=1e-6, max=0.1, show_default=False,
     help="Simulate in chunks of 100,000 paths until the standard error of P(target) is at most "
-    "this (e.g. 0.0005 for 0.05 pp), up to --paths if given, else 10,000,000 paths.")]
+    "this (e.g. 0.0005 for 0.05 pp), up to --paths if given, else the scenario's "
+    "simulation.max_paths (10,000,000). Without --precision and --paths, the scenario's "
+    "simulation.precision applies where the answer is simulated (not a closed form).")]
 Formats = Annotated[str, typer.Option(
     "--format", help="With --out, comma-separated: html (one self-contained file), md (Markdown "
     "with PNG charts beside it), pdf (needs: pip install 'tradecast[pdf]'). The JSON result is "

@@ -22,8 +22,6 @@ from forecast.simulate import SimulationResult, simulate
 
 #: Paths for each single model's probability beside ``auto``'s.
 BY_MODEL_PATHS = 50_000
-#: Most paths a run with a precision target simulates unless ``--paths`` says otherwise.
-PRECISION_MAX_PATHS = 10_000_000
 
 
 def closed_form(model: Fitted, log_ratio: float, h: int) -> float | None:
@@ -211,7 +209,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         ``data``).
     precision : float, optional
         Simulate until the standard error of P(target) is at most this (chunks of 100,000
-        paths), up to ``paths`` if given, else :data:`PRECISION_MAX_PATHS`.
+        paths), up to ``paths`` if given, else the scenario's ``simulation.max_paths``.
     per_model : bool
         With ``auto``, also fit every single model and give each one's probability.
     fits : dict, optional
@@ -229,14 +227,20 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     if any(isinstance(g, GrowthHistorical) for g in scenario.growth) and one_year.size == 0:
         raise ScenarioError(where, "growth", "dist: historical needs at least one pair of "
                             "consecutive years in the history")
-    if precision is not None and paths is None:
-        paths = PRECISION_MAX_PATHS
-    n = paths if paths is not None else scenario.simulation.paths
-    s = seed if seed is not None else scenario.simulation.seed
     nowcast = series_nowcast(series)
     if mirror is None:
         mirror = mirror_for(scenario, data, series, where)
     condition, other = conditions(nowcast, mirror, years, scenario.target)
+    exact = (scenario.target.kind == "level" and not scenario.growth and not scenario.shocks
+             and condition is None and closed_form(model, 0.0, len(years)) is not None)
+    if precision is None and paths is None and not exact:
+        # the scenario's own precision; a closed-form answer needs none (the simulation
+        # only checks it and draws the charts, from the scenario's paths)
+        precision = scenario.simulation.precision
+    if precision is not None and paths is None:
+        paths = scenario.simulation.max_paths
+    n = paths if paths is not None else scenario.simulation.paths
+    s = seed if seed is not None else scenario.simulation.seed
     if condition is not None and n > MAX_WEIGHTED_PATHS:
         raise ScenarioError(where, "simulation.paths", f"a run conditioned on later figures keeps a "
                             f"weight per path: at most {MAX_WEIGHTED_PATHS:,} paths (got {n:,})")

@@ -277,8 +277,17 @@ class ModelSpec(Strict):
 
 
 class Simulation(Strict):
+    """How many paths, from which seed; with ``precision``, ``tradecast run`` and ``report``
+    simulate chunks of 100,000 paths until the standard error of P(target) is at most
+    ``precision`` (up to ``max_paths``). Comparisons, sweeps and sensitivity runs use
+    ``paths``: their points share their paths."""
+
     paths: WholeNumber = Field(default=100_000, ge=1, le=MAX_PATHS)
     seed: WholeNumber = Field(default=0, ge=0, le=2**63 - 1)
+    precision: float | None = Field(default=None, gt=0, le=0.1, description=(
+        "Stop once the standard error of P(target) is at most this (0.0005 = 0.05 pp)."))
+    max_paths: WholeNumber = Field(default=10_000_000, ge=1, le=MAX_PATHS, description=(
+        "With precision: the most paths a run simulates."))
 
 
 def _history_key(v: Any) -> Period:

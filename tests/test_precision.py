@@ -45,3 +45,22 @@ def test_precision_does_not_go_with_a_sweep(cli, tmp_path: Path) -> None:
     write(tmp_path, "s.yaml", scenario("s", extra="growth: [{years: 2024, shift: 0.0}]\n"))
     r = cli("run", "s.yaml", "--precision", 0.001, "--set", "growth[0].shift=0,0.1")
     assert r.exit_code == 2 and "--precision does not go with --set" in r.output
+
+
+def test_the_scenarios_precision_applies_where_the_answer_is_simulated(cli, tmp_path: Path) -> None:
+    sim = "simulation: {paths: 20000, seed: 2, precision: 0.002}\n"
+    by = "target: {value: 2.0e9, year: 2026, kind: by}\n"
+    write(tmp_path, "by.yaml", scenario("by", target=by, extra=sim))
+    d = json.loads(cli("run", "by.yaml", "--json").stdout)
+    assert d["probability_method"] == "monte-carlo" and d["probability_se"] <= 0.002
+    assert d["precision"] == {"target_se": 0.002, "reached": True} and d["paths"] % 100_000 == 0
+    # --paths is a fixed run; compare and sweeps use the scenario's paths (common numbers)
+    fixed = json.loads(cli("run", "by.yaml", "--paths", 30000, "--json").stdout)
+    assert fixed["paths"] == 30000 and fixed["precision"] is None
+    write(tmp_path, "by2.yaml", scenario("by2", target=by, extra=sim))
+    c = json.loads(cli("compare", "by.yaml", "by2.yaml", "--json").stdout)
+    assert [s["paths"] for s in c["scenarios"]] == [20000, 20000]
+    # a closed-form answer needs no precision: the simulation checks it on the scenario's paths
+    write(tmp_path, "level.yaml", scenario("level", extra=sim))
+    lv = json.loads(cli("run", "level.yaml", "--json").stdout)
+    assert lv["probability_method"] == "closed-form" and lv["paths"] == 20000

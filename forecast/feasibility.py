@@ -123,6 +123,16 @@ def target_curve(sim: SimulationResult, kind: str) -> dict[float, float]:
     return {p: float(v) for p, v in zip(CURVE_LEVELS, q)}
 
 
+def probability_of(sim: SimulationResult, target: Target) -> tuple[float, float]:
+    """P(target) and its Monte Carlo standard error (see :func:`assess`)."""
+    idx = int(np.flatnonzero(sim.years == target.year)[0])
+    counts = sim.reached if target.kind == "by" else sim.above
+    if sim.weights is None:
+        p = float(counts[idx] / sim.paths)
+        return p, mc_standard_error(p, sim.paths)
+    return sim.share(sim.hits(target.kind))  # the target year is the last simulated year
+
+
 def assess(sim: SimulationResult, target: Target, last_year: int, last_value: float,
            years: np.ndarray, values: np.ndarray) -> Feasibility:
     """Probability that the target is met, with its Monte Carlo error, and the quantiles.
@@ -134,13 +144,7 @@ def assess(sim: SimulationResult, target: Target, last_year: int, last_value: fl
     error of the self-normalised estimator (Owen 2013, *Monte Carlo theory, methods and
     examples*, section 9.2); unweighted, the binomial :math:`\\sqrt{p(1-p)/n}`.
     """
-    idx = int(np.flatnonzero(sim.years == target.year)[0])
-    counts = sim.reached if target.kind == "by" else sim.above
-    if sim.weights is None:
-        p = float(counts[idx] / sim.paths)
-        se = mc_standard_error(p, sim.paths)
-    else:  # the target year is the last simulated year
-        p, se = sim.share(sim.hits(target.kind))
+    p, se = probability_of(sim, target)
     with np.errstate(over="ignore", under="ignore"):  # the pipeline rejects non-finite results
         q = np.exp(weighted_quantiles(sim.sample, sample_weights(sim), QUANTILE_LEVELS))
     quantiles = {int(y): {lvl: float(q[i, j]) for i, lvl in enumerate(QUANTILE_LEVELS)}

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from forecast.errors import DataError, ModelError, ScenarioError
-from forecast.feasibility import Feasibility, assess
+from forecast.feasibility import Feasibility, assess, probability_of
 from forecast.limits import MAX_HORIZON
 from forecast.models import Fitted
 from forecast.models.combination import Built, build, one_blas_thread
@@ -260,31 +260,32 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     sim, feas = answer(model, n, precision)
     by_model = {model.name: (feas.probability, feas.probability_se, sim.paths)}
     dropped: list[str] = []
+    log_ratio = float(np.log(scenario.target.value / series.last_value))
     if scenario.model.name == "auto" and per_model:
         per = min(sim.paths, BY_MODEL_PATHS)
         for name, member in built.members.items():
-            if member is not model:
-                try:
-                    f = answer(member, per)[1]
-                except ModelError as e:  # a comparison model only: say so, keep the answer
-                    dropped.append(f"model {name} left out of the comparison by model: "
-                                   f"{e.problems[0].message.split(': ', 1)[-1]}")
-                    continue
-                by_model[name] = (f.probability, f.probability_se, per)
+            if member is model:
+                continue
+            exact_m = closed_form(member, log_ratio, len(years)) if exact else None
+            if exact_m is not None:  # exact: nothing to simulate
+                by_model[name] = (exact_m, 0.0, 0)
+                continue
+            try:
+                sim_m = simulate(member, years, scenario.target.value, paths=per, seed=s,
+                                 growth=scenario.growth, shocks=scenario.shocks,
+                                 history_growth=one_year, condition=condition, other=other,
+                                 kind=scenario.target.kind)
+            except ModelError as e:  # a comparison model only: say so, keep the answer
+                dropped.append(f"model {name} left out of the comparison by model: "
+                               f"{e.problems[0].message.split(': ', 1)[-1]}")
+                continue
+            by_model[name] = (*probability_of(sim_m, scenario.target), per)
     if not all(np.isfinite(v) and v > 0 for q in feas.quantiles.values() for v in q.values()):
         raise ModelError(where, "model", f"{model.name} forecasts overflow or vanish (growth in "
                          "this history is too extreme for it); check the history's values")
-    overlaid = bool(scenario.growth) or bool(scenario.shocks) or condition is not None
-    closed = None
-    if scenario.target.kind == "level" and not overlaid:
-        h = scenario.target.year - series.last_year
-        ratio = float(np.log(scenario.target.value / series.last_value))
-        closed = closed_form(model, ratio, h)
-        for name, (_, _, paths_m) in list(by_model.items()):  # exact where a model has it
-            member = model if name == model.name else built.members.get(name)
-            exact = closed_form(member, ratio, h) if member is not None else None
-            if exact is not None:
-                by_model[name] = (exact, 0.0, paths_m)
+    closed = closed_form(model, log_ratio, len(years)) if exact else None
+    if closed is not None:
+        by_model[model.name] = (closed, 0.0, sim.paths)
     return RunResult(scenario=scenario, where=where, series=series, model=model, built=built,
                      by_model=by_model, simulation=sim,
                      feasibility=feas, closed_form=closed,

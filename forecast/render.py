@@ -114,11 +114,15 @@ def summary(result: RunResult) -> str:
     lines.append(f"Data           {_data_line(result)}")
     lines.append(f"Model          {model_text(result)}")
     if len(result.by_model) > 1:
-        each = ", ".join(f"{name} {p * 100:.{percent_digits(se)}f}%"
+        each = ", ".join(f"{name} {p * 100:.{percent_digits(se) if se else 2}f}%"
                          + (" (this answer)" if name == result.model.name else "")
+                         + (" exact" if se == 0 and name != result.model.name else "")
                          for name, (p, se, _) in result.by_model.items())
-        paths = next(iter(v[2] for k, v in result.by_model.items() if k != result.model.name))
-        lines.append(f"By model       {each}; {paths:,} paths each")
+        sims = [v[2] for k, v in result.by_model.items() if k != result.model.name and v[1] > 0]
+        exact_some = any(v[1] == 0 for k, v in result.by_model.items() if k != result.model.name)
+        how = (f"; {'the others ' if exact_some else ''}{sims[0]:,} simulated paths each"
+               if sims else "")
+        lines.append(f"By model       {each}{how}")
     if sc.growth or sc.shocks:
         lines.append(f"Assumptions    {len(sc.growth)} growth assumption(s), "
                      f"{len(sc.shocks)} shock(s): {', '.join(x.name for x in sc.shocks) or '-'}")

@@ -7,8 +7,9 @@ Side by side in one process (the machine is shared; compare ratios, not seconds)
 1. **Throughput**: path-years per second of ``forecast.simulate.simulate`` for the
    random walk with drift (no parameter uncertainty: one normal draw per path-year, the
    simplest model) and for ``auto`` on the default scenario's series, against numpy's own
-   generation of the same number of standard normals with PCG64 (the floor: a simulation
-   cannot draw its normals faster). Ratio = engine time / floor time.
+   generation of the same number of standard normals with PCG64 (numpy's default) and
+   with SFC64 (the engine's generator: a simulation cannot draw its normals faster than
+   its generator). Ratio = engine time / floor time.
 2. **Scaling**: wall time and peak traced memory (``tracemalloc``: numpy's buffers are
    traced) of one run against paths (1e4 .. 1e7, 5 years) and horizon (1 .. 20 years,
    1e6 paths). Linear time and flat memory (chunks of 100,000 paths; quantiles from at
@@ -42,9 +43,9 @@ from forecast.simulate import simulate  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def floor(n: int, h: int) -> None:
-    """numpy's PCG64 drawing n x h standard normals, in the engine's chunk size."""
-    rng = np.random.Generator(np.random.PCG64(0))
+def floor(n: int, h: int, bit_generator: type = np.random.PCG64) -> None:
+    """numpy drawing n x h standard normals, in the engine's chunk size."""
+    rng = np.random.Generator(bit_generator(0))
     for start in range(0, n, 100_000):
         rng.standard_normal((min(100_000, n - start), h))
 
@@ -65,12 +66,14 @@ def main() -> None:
     n, h = 1_000_000, 5
     years = np.arange(s.last_year + 1, s.last_year + 1 + h)
     t_floor = best(lambda: floor(n, h))
-    rows = [("numpy PCG64 standard normals (floor)", t_floor)]
+    rows = [("numpy PCG64 standard normals (floor)", t_floor),
+            ("numpy SFC64 standard normals (engine's generator)",
+             best(lambda: floor(n, h, np.random.SFC64)))]
     for name, model in (("engine, rw-drift (plug-in)", rw), ("engine, auto (rw-drift + theta)", auto)):
         rows.append((name, best(lambda m=model: simulate(m, years, 2e9, paths=n, seed=0))))
-    print(f"{'':42s} {'seconds':>8s} {'path-years/s':>14s} {'x floor':>8s}")
+    print(f"{'':50s} {'seconds':>8s} {'path-years/s':>14s} {'x PCG64':>8s} {'x SFC64':>8s}")
     for name, t in rows:
-        print(f"{name:42s} {t:8.3f} {n * h / t:14,.0f} {t / t_floor:8.2f}")
+        print(f"{name:50s} {t:8.3f} {n * h / t:14,.0f} {t / t_floor:8.2f} {t / rows[1][1]:8.2f}")
 
     print("\n2. Scaling (rw-drift, one run each)")
     print(f"{'paths':>11s} {'years':>5s} {'seconds':>8s} {'s per 1e6 path-years':>21s} {'peak MiB':>9s}")

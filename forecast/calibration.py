@@ -64,7 +64,13 @@ class Calibrated:
         return self.last_log + np.cumsum(self.base.mean_growth(h))
 
     def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        x = self.base.simulate(h, n, rng)
+        return self._widen(self.base.simulate(h, n, rng), h)
+
+    def simulate_antithetic(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        """Antithetic pairs of the base model, widened (the map keeps each pair's symmetry)."""
+        return self._widen(self.base.simulate_antithetic(h, n, rng), h)  # type: ignore[attr-defined]
+
+    def _widen(self, x: np.ndarray, h: int) -> np.ndarray:
         k = self.factor(h)
         x *= k
         x += self.center(h) * (1.0 - k)  # c + k (x - c), in two passes

@@ -61,7 +61,11 @@ def paired(a: RunResult, b: RunResult) -> tuple[float, float, float]:
     # each estimate's influence per path: n w_i (h_i - p), n w_i = 1 without weights
     d = (y if wb is None else n * wb * y) - (x if wa is None else n * wa * x)
     diff = pb - pa
-    se = float(np.sqrt(np.mean(d * d) / n))
+    if a.simulation.antithetic or b.simulation.antithetic:  # pairs are the independent units
+        pm = (a.simulation if a.simulation.antithetic else b.simulation).pair_means(d)
+        se = float(np.sqrt(np.mean(pm * pm) / len(pm)))
+    else:
+        se = float(np.sqrt(np.mean(d * d) / n))
     unpaired = float(np.hypot(a.feasibility.probability_se, b.feasibility.probability_se))
     return diff, se, unpaired
 

@@ -127,7 +127,7 @@ def probability_of(sim: SimulationResult, target: Target) -> tuple[float, float]
     """P(target) and its Monte Carlo standard error (see :func:`assess`)."""
     idx = int(np.flatnonzero(sim.years == target.year)[0])
     counts = sim.reached if target.kind == "by" else sim.above
-    if sim.weights is None:
+    if sim.weights is None and not sim.antithetic:
         p = float(counts[idx] / sim.paths)
         return p, mc_standard_error(p, sim.paths)
     return sim.share(sim.hits(target.kind))  # the target year is the last simulated year

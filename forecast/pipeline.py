@@ -18,7 +18,7 @@ from forecast.nowcast import MONTHS, Nowcast, nowcast_for
 from forecast.reporter_gap import Mirror, fit_gap
 from forecast.scenario import GrowthHistorical, Scenario, Target
 from forecast.series import TradeData, TradeSeries, from_history, select, years_text
-from forecast.simulate import SimulationResult, simulate
+from forecast.simulate import SimulationResult, antithetic_ok, simulate
 
 #: Paths for each single model's probability beside ``auto``'s.
 BY_MODEL_PATHS = 50_000
@@ -241,6 +241,8 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         paths = scenario.simulation.max_paths
     n = paths if paths is not None else scenario.simulation.paths
     s = seed if seed is not None else scenario.simulation.seed
+    pairs = scenario.simulation.antithetic and condition is None and antithetic_ok(model)
+    n += n % 2 if pairs else 0
     if condition is not None and n > MAX_WEIGHTED_PATHS:
         raise ScenarioError(where, "simulation.paths", f"a run conditioned on later figures keeps a "
                             f"weight per path: at most {MAX_WEIGHTED_PATHS:,} paths (got {n:,})")
@@ -251,7 +253,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
             sim = simulate(m, years, scenario.target.value, paths=paths, seed=s,
                            growth=scenario.growth, shocks=scenario.shocks, history_growth=one_year,
                            condition=condition, other=other, precision=precision,
-                           kind=scenario.target.kind)
+                           kind=scenario.target.kind, antithetic=pairs)
         except ModelError as e:
             raise ModelError(where, "model", f"{m.name}: {e.problems[0].message}") from None
         return sim, assess(sim, scenario.target, series.last_year, series.last_value, series.years,
@@ -274,7 +276,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
                 sim_m = simulate(member, years, scenario.target.value, paths=per, seed=s,
                                  growth=scenario.growth, shocks=scenario.shocks,
                                  history_growth=one_year, condition=condition, other=other,
-                                 kind=scenario.target.kind)
+                                 kind=scenario.target.kind, antithetic=pairs and per % 2 == 0)
             except ModelError as e:  # a comparison model only: say so, keep the answer
                 dropped.append(f"model {name} left out of the comparison by model: "
                                f"{e.problems[0].message.split(': ', 1)[-1]}")
@@ -289,7 +291,11 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     return RunResult(scenario=scenario, where=where, series=series, model=model, built=built,
                      by_model=by_model, simulation=sim,
                      feasibility=feas, closed_form=closed,
-                     notes=tuple(_notes(scenario, series, built, nowcast) + dropped),
+                     notes=tuple(_notes(scenario, series, built, nowcast) + dropped + ([
+                         "simulation.antithetic asked for, but " + (
+                             "a run weighted by later figures" if condition is not None else
+                             f"model {model.name}") + " draws no antithetic pairs: plain sampling"]
+                         if scenario.simulation.antithetic and not pairs else [])),
                      scenario_sha256=scenario_sha256, data_sha256=data_sha256, nowcast=nowcast,
                      mirror=mirror, precision=precision)
 

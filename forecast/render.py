@@ -76,7 +76,8 @@ def summary(result: RunResult) -> str:
         lines.append(f"Both reporters {both_text(result)}")
     sim = result.simulation
     weighted = (f"{f.paths:,} paths weighted by later figures, effective "
-                f"{sim.effective_paths:,.0f}" if sim.weights is not None else f"{f.paths:,} paths")
+                f"{sim.effective_paths:,.0f}" if sim.weights is not None else
+                f"{f.paths:,} paths in antithetic pairs" if sim.antithetic else f"{f.paths:,} paths")
     if already_reached(result):
         lines.append(f"Probability    P({'level' if t.kind == 'level' else 'reached'}) = 100%, "
                      "exactly: the year-to-date figure already reaches the target, and trade is "
@@ -328,7 +329,7 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
         "probability_se": f.probability_se if closed is None else 0.0,
         "probability_method": "monte-carlo" if closed is None else "closed-form",
         "monte_carlo": {"probability": f.probability, "probability_se": f.probability_se,
-                        "paths": f.paths},
+                        "paths": f.paths, "antithetic": result.simulation.antithetic},
         "effective_paths": (result.simulation.effective_paths
                             if result.simulation.weights is not None else None),
         "precision": (None if result.precision is None else

@@ -288,6 +288,10 @@ class Simulation(Strict):
         "Stop once the standard error of P(target) is at most this (0.0005 = 0.05 pp)."))
     max_paths: WholeNumber = Field(default=10_000_000, ge=1, le=MAX_PATHS, description=(
         "With precision: the most paths a run simulates."))
+    antithetic: bool = Field(default=False, description=(
+        "Draw paths in antithetic pairs (each with its normal draws negated) where the model "
+        "allows (rw-drift, theta, auto) and no later figures weight the paths; an odd number "
+        "of paths is rounded up by one."))
 
 
 def _history_key(v: Any) -> Period:

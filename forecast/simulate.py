@@ -64,6 +64,10 @@ class SimulationResult:
     final_other : ndarray or None
         Per path (bit-packed), whether the level on the other basis reaches the target in
         the last year (``level``), when ``other`` was given.
+    antithetic : bool
+        Paths come in antithetic pairs: in each chunk of ``n`` paths, path ``i + n/2``
+        mirrors path ``i``. Standard errors then come from the pairs' means
+        (:meth:`pair_means`), which are independent.
     """
 
     years: np.ndarray
@@ -76,6 +80,7 @@ class SimulationResult:
     final_reached: np.ndarray
     weights: np.ndarray | None = None
     final_other: np.ndarray | None = None
+    antithetic: bool = False
 
     def __post_init__(self) -> None:
         for a in (self.years, self.sample, self.above, self.reached, self.final_above,
@@ -90,10 +95,24 @@ class SimulationResult:
             return float(self.paths)
         return float(self.weights.sum() ** 2 / np.dot(self.weights, self.weights))
 
+    def pair_means(self, values: np.ndarray) -> np.ndarray:
+        """Per antithetic pair, the mean of a per-path ``values`` (chunk by chunk, path
+        ``i`` with path ``i + n/2``)."""
+        out = []
+        for start in range(0, self.paths, CHUNK):
+            n = min(CHUNK, self.paths - start)
+            m = n // 2
+            out.append(0.5 * (values[start:start + m] + values[start + m:start + n]))
+        return np.concatenate(out)
+
     def share(self, hits: np.ndarray) -> tuple[float, float]:
-        """The (weighted) share of paths with ``hits`` and its Monte Carlo standard error."""
+        """The (weighted) share of paths with ``hits`` and its Monte Carlo standard error
+        (antithetic runs: from the pairs' means)."""
         if self.weights is None:
             p = float(hits.mean())
+            if self.antithetic:
+                pm = self.pair_means(hits.astype(float))
+                return p, float(pm.std(ddof=1) / np.sqrt(len(pm))) if len(pm) > 1 else 0.0
             return p, float(np.sqrt(p * (1 - p) / self.paths))
         w = self.weights
         p = float(np.where(hits, w, 0.0).sum() / w.sum())
@@ -117,7 +136,8 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
              history_growth: np.ndarray | None = None,
              condition: Callable[[np.ndarray], np.ndarray] | None = None,
              other: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
-             precision: float | None = None, kind: str = "level") -> SimulationResult:
+             precision: float | None = None, kind: str = "level",
+             antithetic: bool = False) -> SimulationResult:
     """Simulate ``paths`` futures of the fitted model with the scenario's overlays.
 
     Parameters
@@ -149,11 +169,18 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
         :data:`MIN_HITS` paths must meet the target and as many miss it (weighted runs:
         effective paths). The result depends only on (seed, precision, paths).
 
+    antithetic : bool
+        Draw the model's paths in antithetic pairs (:func:`antithetic_ok`; unweighted runs
+        only, an even ``paths``); the standard errors come from the pairs.
+
     Raises
     ------
     ModelError
         If ``condition`` gives every path zero weight.
     """
+    antithetic = antithetic and condition is None and antithetic_ok(fitted)
+    if antithetic and paths % 2:
+        raise ValueError("antithetic pairs need an even number of paths")
     h = len(years)
     log_target = np.log(target)
     keep = min(paths, max(CHUNK, KEEP_CELLS // h // CHUNK * CHUNK))  # whole chunks
@@ -170,10 +197,13 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
     above_w = np.zeros(h)
     reached_w = np.zeros(h)
     sw = sw2 = sw2h = 0.0  # weighted sums for the running s.e. of the last year's hits
+    s1 = s2 = 0.0  # antithetic: sums of the pairs' means and squared means
+    pairs = 0
     done = paths
     for c, start in enumerate(range(0, paths, CHUNK)):
         n = min(CHUNK, paths - start)
-        levels = fitted.simulate(h, n, stream(seed, c, 0))
+        levels = (fitted.simulate_antithetic(h, n, stream(seed, c, 0))  # type: ignore[attr-defined]
+                  if antithetic else fitted.simulate(h, n, stream(seed, c, 0)))
         if overlays:
             inc = np.diff(levels, axis=1, prepend=fitted.last_log)
             apply_growth(inc, years, growth, mean_growth, history_growth
@@ -220,7 +250,14 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
             sample[start:start + m] = levels[:m]
         if precision is not None:
             last = hit_j if kind == "level" else ever_j
-            if logw is None:
+            if logw is None and antithetic:
+                m = n // 2
+                pm = 0.5 * (last[:m].astype(float) + last[m:])
+                s1, s2, pairs = s1 + float(pm.sum()), s2 + float(pm @ pm), pairs + m
+                p_ = s1 / pairs
+                se_ = math.sqrt(max(s2 / pairs - p_ * p_, 0.0) / max(pairs - 1, 1))
+                eff = start + n
+            elif logw is None:
                 k, total_n = int((reached if kind == "by" else above)[-1]), start + n
                 p_, se_, eff = k / total_n, math.sqrt(k * (total_n - k) / total_n) / total_n, total_n
             else:
@@ -254,4 +291,18 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
                             reached=reached, paths=paths, seed=seed,
                             final_above=np.concatenate(last_above),
                             final_reached=np.concatenate(last_reached), weights=weights,
-                            final_other=np.concatenate(last_other) if last_other else None)
+                            final_other=np.concatenate(last_other) if last_other else None,
+                            antithetic=antithetic)
+
+
+def antithetic_ok(model: object) -> bool:
+    """Whether a model draws antithetic pairs: the random walk with drift and Theta, and
+    calibrated versions and mixtures of them."""
+    from forecast.calibration import Calibrated
+    from forecast.models.combination import Mixture
+
+    if isinstance(model, Calibrated):
+        return antithetic_ok(model.base)
+    if isinstance(model, Mixture):
+        return all(antithetic_ok(m) for m in model.members)
+    return hasattr(model, "simulate_antithetic")

@@ -52,6 +52,24 @@ class Mixture:
                 start += int(counts[m])
         return out
 
+    def simulate_antithetic(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` (even) paths in antithetic pairs (path ``i + n/2`` mirrors path ``i``): the
+        ``n/2`` pairs are split among the models by a multinomial draw, and each model's
+        pairs come from its own antithetic simulation."""
+        m = n // 2
+        streams = rng.spawn(len(self.members) + 1)
+        counts = streams[0].multinomial(m, self.weights)
+        out = np.empty((h, n)).T
+        start = 0
+        for k, member in enumerate(self.members):
+            c = int(counts[k])
+            if c:
+                pair = member.simulate_antithetic(h, 2 * c, streams[k + 1])  # type: ignore[attr-defined]
+                out[start:start + c] = pair[:c]
+                out[m + start:m + start + c] = pair[c:]
+                start += c
+        return out
+
     def mean_growth(self, h: int) -> np.ndarray:
         return np.sum([w * m.mean_growth(h) for w, m in zip(self.weights, self.members)], axis=0)
 

@@ -76,20 +76,41 @@ class RandomWalkDrift:
         # Parameters and innovations from separate child streams: the chi-square sampler
         # uses a varying number of draws, and two scenarios should share innovations.
         par, eps = rng.spawn(2)
+        if not self.parameter_uncertainty:  # one pass: numpy draws mu + sigma z directly
+            return self._levels(eps.normal(self.drift, self.sigma, (h, n)))
+        sigma = self.sigma * np.sqrt(self.df / par.chisquare(self.df, size=n))
+        mu = self.drift + sigma / np.sqrt(self.span) * par.standard_normal(n)
+        steps = eps.standard_normal((h, n))
+        steps *= sigma
+        steps += mu
+        return self._levels(steps)
+
+    def simulate_antithetic(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` (even) paths in antithetic pairs: path ``i + n/2`` is path ``i`` with every
+        normal draw negated (the drift's and the innovations'; the same chi-square), so
+        each path has the model's distribution and the pair's two indicators are
+        negatively correlated."""
+        m = n // 2
+        par, eps = rng.spawn(2)
         if self.parameter_uncertainty:
-            sigma = self.sigma * np.sqrt(self.df / par.chisquare(self.df, size=n))
-            mu = self.drift + sigma / np.sqrt(self.span) * par.standard_normal(n)
-        # Drawn year by year (h x n, each year's draws contiguous) and returned as the
-        # (n x h) transposed view: y_j = y_{j-1} + mu + sigma z_j in a few passes over
-        # contiguous memory, faster than a cumsum along short rows.
-        if self.parameter_uncertainty:
-            steps = eps.standard_normal((h, n))
-            steps *= sigma
-            steps += mu
-        else:  # one pass: numpy draws mu + sigma z directly
-            steps = eps.normal(self.drift, self.sigma, (h, n))
+            sigma = self.sigma * np.sqrt(self.df / par.chisquare(self.df, size=m))
+            zmu = sigma / np.sqrt(self.span) * par.standard_normal(m)
+            sigma = np.concatenate([sigma, sigma])
+            mu = self.drift + np.concatenate([zmu, -zmu])
+        else:
+            sigma, mu = self.sigma, self.drift  # type: ignore[assignment]
+        z = eps.standard_normal((h, m))
+        steps = np.concatenate([z, -z], axis=1)
+        steps *= sigma
+        steps += mu
+        return self._levels(steps)
+
+    def _levels(self, steps: np.ndarray) -> np.ndarray:
+        """Log levels from yearly steps drawn year by year (years x paths, each year
+        contiguous), returned as the (paths x years) transposed view: a few passes over
+        contiguous memory, faster than a cumsum along short rows."""
         steps[0] += self.last_log
-        for j in range(1, h):
+        for j in range(1, len(steps)):
             steps[j] += steps[j - 1]
         return steps.T
 

@@ -92,9 +92,17 @@ class Theta:
         return self.sigma ** 2 * (1.0 + np.arange(h) * self.alpha ** 2)
 
     def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        # y_j = point_j + (1 - alpha) e_j + alpha (e_1 + ... + e_j), drawn year by year
-        # (h x n, contiguous per year) and returned as the (n x h) transposed view.
-        e = rng.standard_normal((h, n))
+        return self._paths(rng.standard_normal((h, n)))
+
+    def simulate_antithetic(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` (even) paths in antithetic pairs: path ``i + n/2`` negates path ``i``'s errors."""
+        z = rng.standard_normal((h, n // 2))
+        return self._paths(np.concatenate([z, -z], axis=1))
+
+    def _paths(self, e: np.ndarray) -> np.ndarray:
+        # y_j = point_j + (1 - alpha) e_j + alpha (e_1 + ... + e_j), from standard normals
+        # drawn year by year (h x n, contiguous per year); the (n x h) transposed view.
+        h = len(e)
         e *= self.sigma
         out = e * (1.0 - self.alpha)
         for j in range(1, h):

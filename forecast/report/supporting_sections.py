@@ -205,7 +205,8 @@ def _model_row(name: str, v: Mapping[str, Any], chosen: bool) -> tuple[str, ...]
     p, se = float(v["probability"]), float(v["probability_se"])
     d = percent_digits(se) if se > 0 else 4
     return (name + (" (this answer)" if chosen else ""), f"{p * 100:.{d}f}%",
-            f"± {se * 100:.{d}f} pp" if se > 0 else "0 (exact)", f"{int(v['paths']):,}")
+            f"± {se * 100:.{d}f} pp" if se > 0 else "0 (exact)",
+            f"{int(v['paths']):,}" if int(v["paths"]) else "– (closed form)")
 
 
 def _trust_section(result: Mapping[str, Any]) -> list[Block]:

@@ -112,7 +112,10 @@ def _sets(options: list[str] | None) -> dict[str, list[object]]:
 
 Paths = Annotated[int | None, typer.Option(
     "--paths", min=1, max=MAX_PATHS,
-    help=f"Number of simulated paths (1 to {MAX_PATHS:,}; default: the scenario's).")]
+    help=f"Number of simulated paths, 1 to {MAX_PATHS:,}: a fixed run (with --precision, the "
+    "most it may use). Default: the scenario's simulation.paths; for run and report, where "
+    "the scenario sets simulation.precision and the answer is simulated, as many as that "
+    "needs. Antithetic runs round an odd number up by one.")]
 Seed = Annotated[int | None, typer.Option(
     "--seed", min=0, max=2**63 - 1, help="Random seed (default: the scenario's).")]
 Precision = Annotated[float | None, typer.Option(
@@ -300,10 +303,15 @@ def compare(
         fits: dict[tuple[object, ...], object] = {}
         runs = [pipeline.run(p.scenario, where=p.file.where, paths=n, seed=s,
                              scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
-                             series=p.series, fits=fits, mirror=p.mirror)  # type: ignore[arg-type]
+                             series=p.series, fits=fits, mirror=p.mirror,  # type: ignore[arg-type]
+                             antithetic=first.antithetic)
                 for p in prepared]
         diffs = cmp.compare(runs)
         notes = cmp.caveats(runs)
+        if any(p.scenario.simulation.antithetic != first.antithetic for p in prepared[1:]):
+            notes.append(f"every scenario runs with the first one's simulation.antithetic "
+                         f"({str(first.antithetic).lower()}), as with its seed and paths, so "
+                         "that their paths are common random numbers")
         d = render_multi.compare_dict(runs, diffs, notes)
         if out is not None:
             from forecast.report import multi

@@ -1,5 +1,10 @@
 """Estimators of P(target) with less variance than plain sampling, for predictives in closed form.
 
+These serve the benchmarks and tests, and show what each method gains where the answer is
+known; ``tradecast run`` answers such questions with the closed form itself. Simulated
+answers (``by`` targets, assumptions, shocks, later figures) come from the engine
+(:mod:`forecast.simulate`), whose variance reduction is antithetic pairs.
+
 The family: the log growth to the target year is :math:`X = \\ell + s\\,T`, where :math:`T`
 is standard normal or Student-t with :math:`\\nu` degrees of freedom, written as a scale
 mixture :math:`T = Z/\\sqrt{V/\\nu}`, :math:`Z \\sim N(0,1)`, :math:`V \\sim \\chi^2_\\nu`.
@@ -20,9 +25,10 @@ Methods (each unbiased; standard errors as stated):
 - ``importance``: for rare targets. Normal: exponential tilting of :math:`Z` to mean
   :math:`\\theta = (b-\\ell)/s` (weight :math:`e^{-\\theta Z + \\theta^2/2}`). Student-t: a
   mean shift of :math:`T` is weak in a heavy tail and fails for the heaviest (for a Cauchy,
-  its effective sample size falls below 1% and it is refused), so the estimator conditions
-  on the scale, in the spirit of Asmussen and Kroese (2006), and tilts :math:`V` (a gamma
-  variable) towards the small values that make the tail: it draws
+  its effective sample size falls below 1% and it is refused). The estimator integrates
+  :math:`Z` given the scale (conditional Monte Carlo; conditioning against heavy tails as
+  in Asmussen and Kroese 2006) and tilts the gamma variable :math:`V` towards the small
+  values that make the tail: it draws
   :math:`V \\sim \\text{Gamma}(\\nu/2, \\tau)` with :math:`\\tau` chosen on a pilot sample to
   minimise the terms' relative second moment (bounded below where it would be infinite),
   weight :math:`f_V(V)/g_\\tau(V)`. Every weighted
@@ -270,4 +276,18 @@ def estimate(comps: tuple[Component, ...], b: float, n: int, method: str,
         var += (c.w * out[1]) ** 2
         used += m
         ess_total += out[2] if len(out) > 2 else m
+        used -= m - _drawn(method, c, m)
     return Estimate(p, math.sqrt(var), used, method, ess_total if method == "importance" else None)
+
+
+def _drawn(method: str, c: Component, m: int) -> int:
+    """Samples a method really draws when asked for ``m``: randomised QMC rounds each of its
+    16 point sets down to a power of two, antithetic draws whole pairs, and conditional
+    Monte Carlo of a normal component draws none (it is exact)."""
+    if method == "rqmc":
+        return 16 * (1 << max(int(math.log2(max(m // 16, 2))), 1))
+    if method == "antithetic":
+        return 2 * max(m // 2, 1)
+    if method == "conditional" and math.isinf(c.df):
+        return 0
+    return m

@@ -4,9 +4,11 @@ the fits (and importing statsmodels).
 Each entry is one :class:`~forecast.models.combination.Built` written as JSON (fields of a
 known set of frozen dataclasses; arrays as lists; never pickle), under a key that hashes
 the code that fits and simulates (the source of ``forecast/models``, the calibration table
-and this module, and the package version), the model settings and the series' bytes. A
+and this module, the package version and those of numpy, scipy and statsmodels), the
+model settings and the series' bytes. A
 change of code is a new key, so an entry is never trusted across versions; an entry that
-does not read back as expected is ignored and refitted. Entries are small and safe to
+does not read back as a working model (every model is asked for two short paths) is
+ignored and refitted, and the refit overwrites it. Entries are small and safe to
 delete: ``rm -r`` the folder at any time.
 
 Where: ``$TRADECAST_CACHE_DIR``, else ``$XDG_CACHE_HOME/tradecast``, else
@@ -44,9 +46,16 @@ def folder() -> Path | None:
 @functools.cache
 def code_version() -> str:
     """Hash of everything a fitted model depends on besides its inputs."""
+    from importlib import metadata
+
     from forecast import __version__
 
     h = hashlib.sha256(f"{__version__}/{LAYOUT}".encode())
+    for lib in ("numpy", "scipy", "statsmodels"):  # fits and their parameters depend on them
+        try:
+            h.update(f"{lib}={metadata.version(lib)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{lib}=none".encode())
     pkg = resources.files("forecast")
     for name in ("fitcache.py", "calibration.json", "calibration.py"):
         h.update(pkg.joinpath(name).read_bytes())
@@ -128,15 +137,24 @@ def load(name: str) -> Any | None:
     where = folder()
     if where is None:
         return None
+    from forecast.models.combination import Built
+
     try:
         doc = json.loads((where / "fits" / f"{name}.json").read_text(encoding="utf-8"))
-        if doc.get("code") != code_version():
+        if not isinstance(doc, dict) or doc.get("code") != code_version():
             return None
         built = decode(doc["built"])
+        if not isinstance(built, Built) or not isinstance(built.members, dict):
+            return None
         # A single model is also one of the members: keep them one object, as built.
         same = [m for m in built.members.values() if encode(m) == doc["built"]["model"]]
-        return dataclasses.replace(built, model=same[0]) if same else built
-    except (OSError, ValueError, KeyError, TypeError):
+        built = dataclasses.replace(built, model=same[0]) if same else built
+        for m in (built.model, *built.members.values()):  # every model must answer
+            m.simulate(2, 2, np.random.default_rng(0))
+            m.mean_growth(2)
+            m.describe()
+        return built
+    except Exception:  # noqa: BLE001 - any damaged entry is ignored and refitted
         return None
 
 

@@ -189,7 +189,8 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         paths: int | None = None, seed: int | None = None, scenario_sha256: str = "",
         data_sha256: str = "", series: TradeSeries | None = None, per_model: bool = True,
         fits: dict[tuple[object, ...], Built] | None = None,
-        mirror: Mirror | None = None, precision: float | None = None) -> RunResult:
+        mirror: Mirror | None = None, precision: float | None = None,
+        antithetic: bool | None = None) -> RunResult:
     """Fit, simulate and assess one scenario.
 
     Parameters
@@ -207,6 +208,9 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     mirror : Mirror, optional
         With ``reporter: both``, :func:`mirror_for` already computed (else computed from
         ``data``).
+    antithetic : bool, optional
+        Draw antithetic pairs (default: the scenario's ``simulation.antithetic``); compare
+        gives every scenario the first one's setting, so paths stay common random numbers.
     precision : float, optional
         Simulate until the standard error of P(target) is at most this (chunks of 100,000
         paths), up to ``paths`` if given, else the scenario's ``simulation.max_paths``.
@@ -241,7 +245,8 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         paths = scenario.simulation.max_paths
     n = paths if paths is not None else scenario.simulation.paths
     s = seed if seed is not None else scenario.simulation.seed
-    pairs = scenario.simulation.antithetic and condition is None and antithetic_ok(model)
+    asked = scenario.simulation.antithetic if antithetic is None else antithetic
+    pairs = asked and condition is None and antithetic_ok(model)
     n += n % 2 if pairs else 0
     if condition is not None and n > MAX_WEIGHTED_PATHS:
         raise ScenarioError(where, "simulation.paths", f"a run conditioned on later figures keeps a "
@@ -295,7 +300,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
                          "simulation.antithetic asked for, but " + (
                              "a run weighted by later figures" if condition is not None else
                              f"model {model.name}") + " draws no antithetic pairs: plain sampling"]
-                         if scenario.simulation.antithetic and not pairs else [])),
+                         if asked and not pairs else [])),
                      scenario_sha256=scenario_sha256, data_sha256=data_sha256, nowcast=nowcast,
                      mirror=mirror, precision=precision)
 

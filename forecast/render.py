@@ -32,15 +32,15 @@ def percent_digits(se: float) -> int:
     return max(0, min(4, math.ceil(-math.log10(se_pct))))
 
 
-def probability_text(p: float, se: float, paths: int) -> str:
-    """``4.31% ± 0.05 pp`` with the digits the Monte Carlo error supports; an exact
-    probability (``se`` 0, a closed form) as ``4.3129% (exact)``."""
-    if se == 0.0 and 0.0 < p < 1.0:
+def probability_text(p: float, se: float, paths: int, exact: bool = False) -> str:
+    """``4.31% ± 0.05 pp`` with the digits the Monte Carlo error supports; a closed-form
+    probability (``exact``) as ``4.3129% (exact)``."""
+    if exact:
         return f"{p * 100:.4f}% (exact)"
     if p == 0.0 or p == 1.0:
         bound = min(3.0 / paths, 1.0)  # rule of three: one-sided 95% bound
         word = "no" if p == 0.0 else "every"
-        lim = f"below {bound:.2%}" if p == 0.0 else f"above {1 - bound:.4%}"
+        lim = f"below {bound * 100:.2g}%" if p == 0.0 else f"above {100 - bound * 100:.6g}%"
         return f"{p:.0%} ({word} path of {paths:,}; true value {lim} at 95% confidence)"
     d = percent_digits(se)
     return f"{p * 100:.{d}f}% ± {se * 100:.{d}f} pp"
@@ -85,7 +85,7 @@ def summary(result: RunResult) -> str:
     else:
         stop = ""
         if result.precision is not None:
-            met = f.probability_se <= result.precision
+            met = bool(result.simulation.precision_met)
             stop = (f"; stopped once s.e. <= {result.precision * 100:g} pp" if met else
                     f"; s.e. {result.precision * 100:g} pp not reached within {f.paths:,} paths")
         mc = (f"{probability_text(f.probability, f.probability_se, f.paths)} "
@@ -115,12 +115,13 @@ def summary(result: RunResult) -> str:
     lines.append(f"Data           {_data_line(result)}")
     lines.append(f"Model          {model_text(result)}")
     if len(result.by_model) > 1:
+        # a comparison model's closed-form answer is stored with 0 paths (nothing simulated)
         each = ", ".join(f"{name} {p * 100:.{percent_digits(se) if se else 2}f}%"
                          + (" (this answer)" if name == result.model.name else "")
-                         + (" exact" if se == 0 and name != result.model.name else "")
-                         for name, (p, se, _) in result.by_model.items())
-        sims = [v[2] for k, v in result.by_model.items() if k != result.model.name and v[1] > 0]
-        exact_some = any(v[1] == 0 for k, v in result.by_model.items() if k != result.model.name)
+                         + (" exact" if n == 0 and name != result.model.name else "")
+                         for name, (p, se, n) in result.by_model.items())
+        sims = [v[2] for k, v in result.by_model.items() if k != result.model.name and v[2] > 0]
+        exact_some = any(v[2] == 0 for k, v in result.by_model.items() if k != result.model.name)
         how = (f"; {'the others ' if exact_some else ''}{sims[0]:,} simulated paths each"
                if sims else "")
         lines.append(f"By model       {each}{how}")
@@ -333,9 +334,10 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
         "effective_paths": (result.simulation.effective_paths
                             if result.simulation.weights is not None else None),
         "precision": (None if result.precision is None else
-                      {"target_se": result.precision, "reached": f.probability_se <= result.precision}),
+                      {"target_se": result.precision, "reached": bool(result.simulation.precision_met)}),
         "probability_closed_form": result.closed_form,
-        "probability_by_model": {name: {"probability": p, "probability_se": se, "paths": n}
+        "probability_by_model": {name: {"probability": p, "probability_se": se, "paths": n,
+                                        "exact": n == 0 or (name == m.name and closed is not None)}
                                  for name, (p, se, n) in result.by_model.items()},
         "reached_by_year": {str(y): p for y, p in f.reached_by_year.items()},
         "target_curve": {f"{p:g}": v for p, v in f.target_curve.items()},

@@ -81,6 +81,7 @@ class SimulationResult:
     weights: np.ndarray | None = None
     final_other: np.ndarray | None = None
     antithetic: bool = False
+    precision_met: bool | None = None  # with a precision target: did the run stop on it?
 
     def __post_init__(self) -> None:
         for a in (self.years, self.sample, self.above, self.reached, self.final_above,
@@ -196,6 +197,7 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
     ref = -np.inf  # running maximum of the log-weights: weighted sums are kept relative to it
     above_w = np.zeros(h)
     reached_w = np.zeros(h)
+    met = False if precision is not None else None
     sw = sw2 = sw2h = 0.0  # weighted sums for the running s.e. of the last year's hits
     s1 = s2 = 0.0  # antithetic: sums of the pairs' means and squared means
     pairs = 0
@@ -272,6 +274,7 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
                 eff = sw * sw / sw2
             if (se_ <= precision and p_ * eff >= MIN_HITS and (1 - p_) * eff >= MIN_HITS):
                 done = start + n
+                met = True
                 break
     paths = done
     sample = sample[:min(len(sample), done)]
@@ -292,7 +295,7 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
                             final_above=np.concatenate(last_above),
                             final_reached=np.concatenate(last_reached), weights=weights,
                             final_other=np.concatenate(last_other) if last_other else None,
-                            antithetic=antithetic)
+                            antithetic=antithetic, precision_met=met)
 
 
 def antithetic_ok(model: object) -> bool:

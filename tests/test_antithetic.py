@@ -100,3 +100,26 @@ def test_compare_pairs_antithetic_runs(cli: Invoke, tmp_path: Path) -> None:
     d = json.loads(cli("compare", "a.yaml", "b.yaml", "--json").stdout)
     diff = d["differences"][0]
     assert 0 < diff["probability_diff_se"] < diff["probability_diff_se_unpaired"]
+
+
+def test_compare_gives_every_scenario_the_first_ones_setting(cli: Invoke, tmp_path: Path) -> None:
+    hist = "history: {" + ", ".join(f"{y}: {np.exp(v):.6g}" for y, v in zip(YEARS, LOGS)) + "}\n"
+    value = f"{np.exp(LOGS[-1] + 0.3):.6g}"
+    for name, pairs in (("a", "true"), ("b", "false")):
+        write(tmp_path, f"{name}.yaml", f"name: {name}\n{hist}target: {{value: {value}, year: 2027, "
+              f"kind: by}}\nsimulation: {{paths: 40000, seed: 2, antithetic: {pairs}}}\n")
+    d = json.loads(cli("compare", "a.yaml", "b.yaml", "--json").stdout)
+    assert [s["monte_carlo"]["antithetic"] for s in d["scenarios"]] == [True, True]
+    assert d["differences"][0]["probability_diff"] == 0.0  # the same question, the same paths
+    assert any("first one's simulation.antithetic" in n for n in d["notes"])
+
+
+def test_zero_standard_error_of_a_simulation_is_not_called_exact(cli: Invoke, tmp_path: Path) -> None:
+    hist = "history: {" + ", ".join(f"{y}: {np.exp(v):.6g}" for y, v in zip(YEARS, LOGS)) + "}\n"
+    write(tmp_path, "far.yaml", f"name: far\n{hist}target: {{value: 1e15, year: 2027, kind: by}}\n"
+          "simulation: {seed: 2, precision: 0.001, max_paths: 200000}\n")
+    r = cli("run", "far.yaml")
+    assert "exact" not in r.stdout and "not reached within 200,000 paths" in r.stdout
+    d = json.loads(cli("run", "far.yaml", "--json").stdout)
+    assert d["precision"]["reached"] is False and d["probability"] == 0
+    assert not any(v["exact"] for v in d["probability_by_model"].values())

@@ -91,3 +91,16 @@ def test_an_unwritable_or_disabled_cache_changes_nothing(cli: Invoke, tmp_path: 
     b = cli("run", scenario, "--paths", 20000, "--json")
     assert a.exit_code == b.exit_code == 0 and a.stdout == b.stdout
     assert fitcache.folder() is None
+
+
+@pytest.mark.parametrize("built", [5, {"__type__": "Built", "model": 1, "members": {"__dict__": []},
+                                       "used": {"__tuple__": []}, "failures": {"__tuple__": []}}])
+def test_an_entry_of_the_wrong_shape_is_refitted(cli: Invoke, cache: Path, built: object) -> None:
+    scenario = ROOT / "scenarios" / "kz-kg-2024-target.yaml"
+    first = cli("run", scenario, "--paths", 20000, "--json").stdout
+    (entry,) = (cache / "fits").glob("*.json")
+    entry.write_text(json.dumps({"code": fitcache.code_version(), "built": built}))
+    assert fitcache.load(entry.stem) is None
+    again = cli("run", scenario, "--paths", 20000, "--json")
+    assert again.exit_code == 0 and again.stdout == first
+    assert fitcache.load(entry.stem) is not None  # the refit overwrote it

@@ -43,7 +43,8 @@ def _answer(result: Mapping[str, Any]) -> list[Block]:
     if result.get("probability_method") == "closed-form":
         mc = result["monte_carlo"]
         sim = probability_text(mc["probability"], mc["probability_se"], paths)
-        how = (f"{label} = {probability_text(p, se, paths)}: the model's predictive distribution in "
+        exact = probability_text(p, se, paths, exact=True)
+        how = (f"{label} = {exact}: the model's predictive distribution in "
                f"closed form. The simulation agrees: {sim} (Monte Carlo standard error; {weighted}, "
                f"seed {result.get('seed')}); the charts and quantiles come from it.")
     else:

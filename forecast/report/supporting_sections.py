@@ -202,11 +202,11 @@ def _model_blocks(result: Mapping[str, Any]) -> list[Block]:
 
 
 def _model_row(name: str, v: Mapping[str, Any], chosen: bool) -> tuple[str, ...]:
-    p, se = float(v["probability"]), float(v["probability_se"])
+    p, se, n = float(v["probability"]), float(v["probability_se"]), int(v["paths"])
+    exact = se == 0 and (n == 0 or bool(v.get("exact")))
     d = percent_digits(se) if se > 0 else 4
     return (name + (" (this answer)" if chosen else ""), f"{p * 100:.{d}f}%",
-            f"± {se * 100:.{d}f} pp" if se > 0 else "0 (exact)",
-            f"{int(v['paths']):,}" if int(v["paths"]) else "– (closed form)")
+            "0 (exact)" if exact else f"± {se * 100:.{d}f} pp", f"{n:,}" if n else "– (closed form)")
 
 
 def _trust_section(result: Mapping[str, Any]) -> list[Block]:

@@ -115,9 +115,9 @@ def predictive_of(model: object, h: int) -> tuple[Component, ...] | None:
 
 def exact(comps: tuple[Component, ...], b: float) -> float:
     """:math:`P(X \\ge b) = \\sum_m w_m \\bar F_{\\nu_m}((b-\\ell_m)/s_m)`."""
-    from forecast.tails import t_sf
+    from forecast.tails import predictive_sf
 
-    return sum(c.w * t_sf(c.df, (b - c.loc) / c.scale) for c in comps)
+    return sum(c.w * predictive_sf(c.df, c.loc, c.scale, b) for c in comps)
 
 
 # --- one component ----------------------------------------------------------------------------

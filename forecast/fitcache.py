@@ -44,18 +44,26 @@ def folder() -> Path | None:
 
 
 @functools.cache
-def code_version() -> str:
-    """Hash of everything a fitted model depends on besides its inputs."""
+def library_versions() -> dict[str, str]:
+    """tradecast's version and those of the libraries fits and results depend on, from the
+    installed packages' metadata (nothing is imported)."""
     from importlib import metadata
 
     from forecast import __version__
 
-    h = hashlib.sha256(f"{__version__}/{LAYOUT}".encode())
-    for lib in ("numpy", "scipy", "statsmodels"):  # fits and their parameters depend on them
+    out = {"tradecast": __version__}
+    for lib in ("numpy", "scipy", "pydantic", "statsmodels"):
         try:
-            h.update(f"{lib}={metadata.version(lib)}".encode())
+            out[lib] = metadata.version(lib)
         except metadata.PackageNotFoundError:
-            h.update(f"{lib}=none".encode())
+            out[lib] = "none"
+    return out
+
+
+@functools.cache
+def code_version() -> str:
+    """Hash of everything a fitted model depends on besides its inputs."""
+    h = hashlib.sha256(f"{LAYOUT}/{sorted(library_versions().items())}".encode())
     pkg = resources.files("forecast")
     for name in ("fitcache.py", "calibration.json", "calibration.py"):
         h.update(pkg.joinpath(name).read_bytes())

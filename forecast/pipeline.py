@@ -291,8 +291,6 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         raise ModelError(where, "model", f"{model.name} forecasts overflow or vanish (growth in "
                          "this history is too extreme for it); check the history's values")
     closed = closed_form(model, log_ratio, len(years)) if exact else None
-    if closed is not None:
-        by_model[model.name] = (closed, 0.0, sim.paths)
     return RunResult(scenario=scenario, where=where, series=series, model=model, built=built,
                      by_model=by_model, simulation=sim,
                      feasibility=feas, closed_form=closed,
@@ -353,14 +351,11 @@ def _weighted(name: str) -> bool:
 
 
 def versions() -> dict[str, str]:
-    """Versions of what produced a result."""
-    import pydantic
-    import scipy
+    """Versions of what produced a result (from the installed packages' metadata: nothing
+    is imported for it)."""
+    from forecast.fitcache import library_versions
 
-    from forecast import __version__
-
-    return {"tradecast": __version__, "python": platform.python_version(),
-            "numpy": np.__version__, "scipy": scipy.__version__, "pydantic": pydantic.__version__}
+    return {"python": platform.python_version(), **library_versions()}
 
 
 @dataclass(frozen=True, eq=False)

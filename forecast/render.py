@@ -116,10 +116,12 @@ def summary(result: RunResult) -> str:
     lines.append(f"Model          {model_text(result)}")
     if len(result.by_model) > 1:
         # a comparison model's closed-form answer is stored with 0 paths (nothing simulated)
+        shown = {k: (v["probability"], v["probability_se"], v["paths"])
+                 for k, v in _by_model(result, result.closed_form).items()}
         each = ", ".join(f"{name} {p * 100:.{percent_digits(se) if se else 2}f}%"
                          + (" (this answer)" if name == result.model.name else "")
                          + (" exact" if n == 0 and name != result.model.name else "")
-                         for name, (p, se, n) in result.by_model.items())
+                         for name, (p, se, n) in shown.items())
         sims = [v[2] for k, v in result.by_model.items() if k != result.model.name and v[2] > 0]
         exact_some = any(v[2] == 0 for k, v in result.by_model.items() if k != result.model.name)
         how = (f"; {'the others ' if exact_some else ''}{sims[0]:,} simulated paths each"
@@ -275,7 +277,7 @@ def answer(result: RunResult) -> str:
                 f"{nc.year}, at or above the target of {money(t.value)}.")
     spread = ""
     if len(result.by_model) > 1:
-        ps = [v[0] for v in result.by_model.values()]
+        ps = [v["probability"] for v in _by_model(result, result.closed_form).values()]
         lo, hi = percent_text(min(ps)), percent_text(max(ps))
         spread = f"; {lo}–{hi} across models" if lo != hi else f"; {lo} under every model"
     se = f.probability_se * 100
@@ -295,6 +297,18 @@ def break_years(result: RunResult) -> list[int]:
     """Years whose growth from the year before crosses a change of data source (basis)."""
     bases = {int(u.period.year): tuple(sorted({x.basis for x in u.figures})) for u in result.series.used}
     return [y for y in sorted(bases) if y - 1 in bases and bases[y] != bases[y - 1]]
+
+
+def _by_model(result: RunResult, closed: float | None) -> dict[str, dict[str, Any]]:
+    """Each model's answer; a comparison model with a closed form is stored with 0 paths
+    (nothing simulated), and the chosen model's closed form replaces its estimate where the
+    answer is exact (``closed``)."""
+    out = {}
+    for name, (p, se, n) in result.by_model.items():
+        exact = n == 0 or (name == result.model.name and closed is not None)
+        out[name] = {"probability": closed if exact and n else p,
+                     "probability_se": 0.0 if exact else se, "paths": n, "exact": exact}
+    return out
 
 
 def as_dict(result: RunResult, extras: Extras | None = None, command: str | None = None, *,
@@ -336,9 +350,7 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
         "precision": (None if result.precision is None else
                       {"target_se": result.precision, "reached": bool(result.simulation.precision_met)}),
         "probability_closed_form": result.closed_form,
-        "probability_by_model": {name: {"probability": p, "probability_se": se, "paths": n,
-                                        "exact": n == 0 or (name == m.name and closed is not None)}
-                                 for name, (p, se, n) in result.by_model.items()},
+        "probability_by_model": _by_model(result, closed),
         "reached_by_year": {str(y): p for y, p in f.reached_by_year.items()},
         "target_curve": {f"{p:g}": v for p, v in f.target_curve.items()},
         **({"first_year_50": next((y for y, p in f.reached_by_year.items() if p >= 0.5), None)}

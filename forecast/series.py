@@ -34,6 +34,7 @@ from typing import Literal
 
 import numpy as np
 
+from forecast.codes import is_country
 from forecast.errors import DataError
 
 Flow = Literal["export", "import", "turnover"]
@@ -162,12 +163,6 @@ class TradeData:
         return tuple(sorted({f.reporter for f in self.figures}))
 
 
-def _known_iso3(code: str) -> bool:
-    import pycountry
-
-    return pycountry.countries.get(alpha_3=code) is not None
-
-
 def parse_table(rows: Sequence[Mapping[str, str]], file: str, *,
                 header: Sequence[str], today: dt.date | None = None,
                 row_numbers: Sequence[int] | None = None) -> TradeData:
@@ -202,7 +197,7 @@ def parse_table(rows: Sequence[Mapping[str, str]], file: str, *,
         for col in ("reporter", "partner"):
             code = cells[col]
             if code not in iso_ok:
-                iso_ok[code] = bool(re.fullmatch(r"[A-Z]{3}", code)) and _known_iso3(code)
+                iso_ok[code] = bool(re.fullmatch(r"[A-Z]{3}", code)) and is_country(code)
             if not iso_ok[code]:
                 problems.append((f"{where}, {col}",
                                  f"expected an ISO 3166 alpha-3 country code (got {code!r})"))

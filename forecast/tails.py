@@ -65,3 +65,11 @@ def t_sf(df: float, t: float) -> float:
         return normal_sf(t)
     tail = 0.5 * betainc(df / 2.0, 0.5, df / (df + t * t), t * t / (df + t * t))
     return tail if t >= 0 else 1.0 - tail
+
+
+def predictive_sf(df: float, loc: float, scale: float, x: float) -> float:
+    """:math:`P(X \\ge x)` for :math:`X = \\ell + s T`, :math:`T` Student-t with ``df`` (``inf``:
+    normal); a point mass at ``loc`` when ``scale`` is 0."""
+    if scale <= 0.0:
+        return float(loc >= x)
+    return t_sf(df, (x - loc) / scale)

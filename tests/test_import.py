@@ -469,3 +469,16 @@ def test_data_codes_messages(cli: Invoke) -> None:
     assert r.exit_code == 1 and "unknown iso3 country code" in r.stderr
     r = cli("data", "codes", "0", "--scheme", "m49")
     assert r.exit_code == 1 and "the World, a group" in r.stderr
+
+
+def test_a_tab_separated_national_table_reads_like_the_semicolon_one(cli: Invoke, tmp_path: Path) -> None:
+    text = (FIX / "kgz_nsc_by_country_cp1251.csv").read_bytes().decode("cp1251").replace(";", "\t")
+    f = write(tmp_path, "tabs.csv", text.encode("utf-8"))
+    a = json.loads(cli("data", "import", f, "--format", "mapping", "--mapping",
+                       FIX / "kgz_nsc_by_country.yaml", "--out", tmp_path / "a.csv", "--json").stdout)
+    b = json.loads(cli("data", "import", FIX / "kgz_nsc_by_country_cp1251.csv", "--format", "mapping",
+                       "--mapping", FIX / "kgz_nsc_by_country.yaml", "--out", tmp_path / "b.csv",
+                       "--json").stdout)
+    assert a["figures"] == b["figures"] == 18
+    assert (tmp_path / "a.csv").read_text(encoding="utf-8").replace("tabs.csv", "X") == \
+        (tmp_path / "b.csv").read_text(encoding="utf-8").replace("kgz_nsc_by_country_cp1251.csv", "X")

@@ -119,6 +119,10 @@ class Options:
     unit_multiplier: str | None = None  # a power of ten, as text, where the file does not say
     source: str = ""                    # said before the format's own source description
 
+    def source_text(self, body: str) -> str:
+        """A row's source: the user's ``--source`` (if any), then the format's own words."""
+        return f"{self.source}; {body}" if self.source else body
+
 
 def check_duplicates(records: list[Record], where: str) -> list[Record]:
     """Drop exact repeats; two different values for one key are an error naming both rows

@@ -158,7 +158,7 @@ def _one(recs: Records, i: int, row: dict[str, str], opts: Options, skipped: Ski
     what = ("UN Comtrade legacy API, Trade Value (US$)" if legacy
             else "UN Comtrade (Comtrade Plus), primaryValue (US$)")
     estimated = not legacy and _estimated(row)
-    source = (f"{opts.source + '; ' if opts.source else ''}{what}, "
+    source = opts.source_text(f"{what}, "
               f"{'annual' if freq == 'A' else 'monthly'}, {row[c['classificationCode']]} TOTAL, "
               f"{'estimated by Comtrade' if estimated else 'reported by ' + reporter}; imported from "
               f"{Path(opts.where).name} {recs.where(i)}")

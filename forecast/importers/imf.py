@@ -154,7 +154,7 @@ def _record(opts: Options, recs: Records, i: int, reporter: str, partner: str, i
             per: str, value: Decimal, scale: Decimal, *, what: str, basis: str,
             flags: str = "", origin: str = "") -> Record:
     s = f"scale ×{scale:,} applied" if scale != 1 else "US$"
-    source = (f"{opts.source + '; ' if opts.source else ''}{what}, {indicator}, {s}, reported by "
+    source = opts.source_text(f"{what}, {indicator}, {s}, reported by "
               f"{reporter}; imported from {Path(opts.where).name} {origin or recs.where(i)}")
     return Record(reporter, partner, INDICATORS[indicator], per, usd(value, scale), basis,
                   opts.published, source, origin or recs.where(i), flags=flags)

@@ -254,7 +254,7 @@ def read(path: Path, mapping_path: Path, opts: Options, skipped: Skipped) -> lis
                     skipped.add("empty or '-' cells")
             if value is None:
                 continue
-            source = (f"{opts.source + '; ' if opts.source else ''}{m.source}; {Path(where).name} "
+            source = opts.source_text(f"{m.source}; {Path(where).name} "
                       f"{ref} ({unit})")
             out.append(Record(m.reporter, partner, flow, per, usd(value, mult), m.basis, published,
                               source, ref, flags=";".join(flags)))

@@ -54,14 +54,18 @@ class Records:
         return iter(enumerate(self.rows))
 
 
+def delimiter(text: str) -> str:
+    """The field separator of a CSV text: a tab or a semicolon where the first lines hold
+    one (statistics offices that write decimal commas separate fields by these), else a
+    comma."""
+    sample = text[:4096]
+    return "\t" if "\t" in sample else ";" if ";" in sample else ","
+
+
 def csv_records(text: str, where: str) -> Records:
     """A CSV table with one header line; every row must have as many fields as the header
     (a mismatch usually means shifted columns, so it is an error, not a guess)."""
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") and "\t" not in sample[:200] else ","
-    if sample.split("\n", 1)[0].count("\t") > max(sample.split("\n", 1)[0].count(","), 1):
-        delimiter = "\t"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
     header = tuple(h.strip() for h in next(reader, []))
     if not any(header):
         raise DataError(where, "", "the file is empty")
@@ -249,10 +253,8 @@ def read_grid(path: Path, where: str, sheet: str | int | None) -> Grid:
     if suffix == ".xls":
         return _xls(path, where, sheet)
     text = decode(path, where)
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
     rows = [list(map(str.strip, r)) for r in csv.reader(io.StringIO(text, newline=""),
-                                                         delimiter=delimiter)]
+                                                         delimiter=delimiter(text))]
     return Grid(where, _fill(rows, ()))
 
 

@@ -65,12 +65,9 @@ class RandomWalkDrift:
 
     def prob_at_least(self, log_ratio: float, h: int) -> float:
         """Closed-form P(log(level[T+h] / level[T]) >= log_ratio)."""
-        from forecast.tails import t_sf
+        from forecast.tails import predictive_sf
 
-        df, loc, scale = self.predictive(h)
-        if scale == 0.0:
-            return float(loc >= log_ratio)
-        return t_sf(df, (log_ratio - loc) / scale)
+        return predictive_sf(*self.predictive(h), log_ratio)
 
     def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         # Parameters and innovations from separate child streams: the chi-square sampler

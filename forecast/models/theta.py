@@ -123,10 +123,9 @@ class Theta:
 
     def prob_at_least(self, log_ratio: float, h: int) -> float:
         """Closed-form P(log(level[T+h] / level[T]) >= log_ratio) (normal predictive)."""
-        from forecast.tails import normal_sf
+        from forecast.tails import predictive_sf
 
-        _, loc, scale = self.predictive(h)
-        return normal_sf((log_ratio - loc) / scale) if scale > 0 else float(loc >= log_ratio)
+        return predictive_sf(*self.predictive(h), log_ratio)
 
     def describe(self) -> str:
         return (f"Theta method (SES with drift half the trend slope) on log levels; alpha {self.alpha:.3f}, "

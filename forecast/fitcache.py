@@ -4,7 +4,7 @@ the fits (and importing statsmodels).
 Each entry is one :class:`~forecast.models.combination.Built` written as JSON (fields of a
 known set of frozen dataclasses; arrays as lists; never pickle), under a key that hashes
 the code that fits and simulates (the source of ``forecast/models``, the calibration table
-and this module, the package version and those of numpy, scipy and statsmodels), the
+and this module, the package version and those of numpy, scipy, pydantic and statsmodels), the
 model settings and the series' bytes. A
 change of code is a new key, so an entry is never trusted across versions; an entry that
 does not read back as a working model (every model is asked for two short paths) is
@@ -45,19 +45,16 @@ def folder() -> Path | None:
 
 @functools.cache
 def library_versions() -> dict[str, str]:
-    """tradecast's version and those of the libraries fits and results depend on, from the
-    installed packages' metadata (nothing is imported)."""
-    from importlib import metadata
+    """tradecast's version and those of the libraries fits and results depend on, from their
+    top-level packages (cheap: scipy's and statsmodels' ``__init__`` import no submodules)."""
+    import pydantic
+    import scipy
+    import statsmodels
 
     from forecast import __version__
 
-    out = {"tradecast": __version__}
-    for lib in ("numpy", "scipy", "pydantic", "statsmodels"):
-        try:
-            out[lib] = metadata.version(lib)
-        except metadata.PackageNotFoundError:
-            out[lib] = "none"
-    return out
+    return {"tradecast": __version__, "numpy": np.__version__, "scipy": scipy.__version__,
+            "pydantic": pydantic.VERSION, "statsmodels": statsmodels.__version__}
 
 
 @functools.cache

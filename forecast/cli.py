@@ -163,7 +163,7 @@ def run(
             raise ScenarioError(str(out), "", f"two scenarios share the name {dupes[0]!r}; "
                                 "their output files would collide")
         texts, dicts, outputs = [], [], {}
-        fits: dict[tuple[object, ...], object] = {}
+        fits: dict[str, object] = {}
         for path, p in zip(scenarios, prepared):
             grid = axes or p.scenario.sweep
             if grid and precision is not None:
@@ -190,7 +190,7 @@ def run(
 
 
 def _sweep(path: Path, prepared, axes, verb: str, paths: int | None, seed: int | None,  # type: ignore[no-untyped-def]
-           out: Path | None, fits: dict[tuple[object, ...], object]):
+           out: Path | None, fits: dict[str, object]):
     """Run one scenario's sweep: (table, JSON dict, files to write)."""
     from forecast import render, render_multi, variants
 
@@ -300,7 +300,7 @@ def compare(
         first = prepared[0].scenario.simulation
         n = paths if paths is not None else first.paths
         s = seed if seed is not None else first.seed
-        fits: dict[tuple[object, ...], object] = {}
+        fits: dict[str, object] = {}
         runs = [pipeline.run(p.scenario, where=p.file.where, paths=n, seed=s,
                              scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
                              series=p.series, fits=fits, mirror=p.mirror,  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ import numpy as np
 from forecast.errors import DataError, ModelError, ScenarioError
 from forecast.feasibility import Feasibility, assess, probability_of
 from forecast.limits import MAX_HORIZON
-from forecast.models import Fitted
+from forecast.models import Fitted, offers
 from forecast.models.combination import Built, build, one_blas_thread
 from forecast.nowcast import MONTHS, Nowcast, nowcast_for
 from forecast.reporter_gap import Mirror, fit_gap
@@ -26,8 +26,7 @@ BY_MODEL_PATHS = 50_000
 
 def closed_form(model: Fitted, log_ratio: float, h: int) -> float | None:
     """P(log(level[T+h] / level[T]) >= log_ratio) in closed form, where the model has one."""
-    base = getattr(model, "base", model)
-    if not hasattr(base, "prob_at_least") or not getattr(base, "closed", True):
+    if not offers(model, "prob_at_least"):
         return None
     return float(model.prob_at_least(log_ratio, h))  # type: ignore[attr-defined]
 
@@ -153,24 +152,27 @@ def check_years(scenario: Scenario, series: TradeSeries, where: str) -> None:
 
 
 def fit(scenario: Scenario, series: TradeSeries, where: str, *, per_model: bool = True,
-        fits: dict[tuple[object, ...], Built] | None = None) -> Built:
-    """The scenario's model fitted to ``series``, from ``fits`` when it holds the same fit."""
-    spec = scenario.model
-    def key(every: bool) -> tuple[object, ...]:
-        return (spec.name, spec.calibration, spec.parameter_uncertainty, every,
-                series.years.tobytes(), series.values.tobytes())
-
+        fits: dict[str, Built] | None = None) -> Built:
+    """The scenario's model fitted to ``series``: from ``fits`` (this process), else from the
+    on-disk cache (:mod:`forecast.fitcache`), else fitted now. Both caches use one key: the
+    model settings and the series. A fit with every comparison model also serves a run that
+    needs only the chosen one."""
     from forecast import fitcache
 
-    for k in (key(True), key(False)) if per_model is False else (key(True),):
-        if fits is not None and k in fits:
-            return fits[k]
-    for every in (True, False) if per_model is False else (True,):  # then on disk
-        name = fitcache.key(key(every)[:4], series.years, series.values)
-        built = fitcache.load(name)
+    spec = scenario.model
+
+    def key(every: bool) -> str:
+        return fitcache.key((spec.name, spec.calibration, spec.parameter_uncertainty, every),
+                            series.years, series.values)
+
+    for every in (True, False) if per_model is False else (True,):
+        k = key(every)
+        built = fits.get(k) if fits is not None else None
+        if built is None:
+            built = fitcache.load(k)
         if built is not None:
             if fits is not None:
-                fits[key(every)] = built
+                fits[k] = built
             return built
     try:
         with one_blas_thread():
@@ -181,14 +183,14 @@ def fit(scenario: Scenario, series: TradeSeries, where: str, *, per_model: bool 
         raise ModelError(where, "model", e.problems[0].message) from None
     if fits is not None:
         fits[key(per_model)] = built
-    fitcache.save(fitcache.key(key(per_model)[:4], series.years, series.values), built)
+    fitcache.save(key(per_model), built)
     return built
 
 
 def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<scenario>",
         paths: int | None = None, seed: int | None = None, scenario_sha256: str = "",
         data_sha256: str = "", series: TradeSeries | None = None, per_model: bool = True,
-        fits: dict[tuple[object, ...], Built] | None = None,
+        fits: dict[str, Built] | None = None,
         mirror: Mirror | None = None, precision: float | None = None,
         antithetic: bool | None = None) -> RunResult:
     """Fit, simulate and assess one scenario.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from forecast.errors import ModelError
-from forecast.models import Fitted
+from forecast.models import Fitted, offers
 from forecast.overlays import apply_growth, apply_shocks
 from forecast.scenario import Shock
 
@@ -301,11 +301,4 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
 def antithetic_ok(model: object) -> bool:
     """Whether a model draws antithetic pairs: the random walk with drift and Theta, and
     calibrated versions and mixtures of them."""
-    from forecast.calibration import Calibrated
-    from forecast.models.combination import Mixture
-
-    if isinstance(model, Calibrated):
-        return antithetic_ok(model.base)
-    if isinstance(model, Mixture):
-        return all(antithetic_ok(m) for m in model.members)
-    return hasattr(model, "simulate_antithetic")
+    return offers(model, "simulate_antithetic")

@@ -96,14 +96,14 @@ def grid(axes: Mapping[str, Sequence[Any]]) -> list[tuple[tuple[str, Any], ...]]
 
 
 def _run(prep: Prepared, where: str, paths: int, seed: int,
-         fits: dict[tuple[object, ...], Any]) -> RunResult:
+         fits: dict[str, Any]) -> RunResult:
     return run(prep.scenario, where=where, paths=paths, seed=seed, series=prep.series,
                per_model=False, fits=fits, scenario_sha256=prep.file.sha256,
                data_sha256=prep.data_sha256, mirror=prep.mirror)
 
 
 def sweep(tree: Mapping[str, Any], axes: Mapping[str, Sequence[Any]], prepare: Prepare, *,
-          where: str, paths: int, seed: int, fits: dict[tuple[object, ...], Any] | None = None,
+          where: str, paths: int, seed: int, fits: dict[str, Any] | None = None,
           verb: str = "--set") -> Sweep:
     """Run the scenario at every point of the grid, with common random numbers.
 
@@ -286,7 +286,7 @@ def _implicit(tree: Mapping[str, Any], sc: Scenario, last_year: int, key: str,
 
 
 def sensitivity(prepared: Prepared, prepare: Prepare, *, paths: int, seed: int,
-                fits: dict[tuple[object, ...], Any] | None = None) -> Sensitivity:
+                fits: dict[str, Any] | None = None) -> Sensitivity:
     """Move each assumption to its low and its high value, one at a time.
 
     Parameters

@@ -11,6 +11,7 @@ left out (the long format holds years, months and year-to-date totals).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -102,7 +103,7 @@ def _scale_of(recs: Records, opts: Options, fmt: str) -> Callable[[int], Decimal
             raise DataError(opts.where, recs.where(i, col), f"the file's scale is {m:,} but "
                             f"--unit-multiplier says {Decimal(opts.unit_multiplier):,}")
         return m
-    return scale
+    return functools.cache(scale)  # one parse per row, however many period columns it has
 
 
 def _check_unit(recs: Records, i: int, opts: Options) -> None:
@@ -125,6 +126,14 @@ def _period_columns(recs: Records, where: str) -> list[tuple[str, str | None]]:
     if not periods:
         raise DataError(where, "header", "no period columns (such as 2024, 2024-M01, 2024M01)")
     return periods
+
+
+def _period_cell(recs: Records, i: int, col: str, where: str) -> str | None:
+    """:func:`period` of one row's cell, a bad label as a :class:`DataError` naming it."""
+    try:
+        return period(recs.rows[i][col])
+    except ValueError as e:
+        raise DataError(where, recs.where(i, col), str(e)) from None
 
 
 def _keep(skipped: Skipped, per: str | None, rep: str, par: str) -> bool:
@@ -185,10 +194,7 @@ def read_imts(path: Path, opts: Options, skipped: Skipped) -> list[Record]:
             with problems.row():
                 _check_unit(recs, i, opts)
                 ind = _indicator(row["INDICATOR"], skipped, opts.where, recs.where(i, "INDICATOR"))
-                try:
-                    per = period(row["TIME_PERIOD"])
-                except ValueError as e:
-                    raise DataError(opts.where, recs.where(i, "TIME_PERIOD"), str(e)) from None
+                per = _period_cell(recs, i, "TIME_PERIOD", opts.where)
                 rep = _iso(row["COUNTRY"], opts.where, recs.where(i, "COUNTRY"))
                 par = _iso(row["COUNTERPART_COUNTRY"], opts.where, recs.where(i, "COUNTERPART_COUNTRY"))
                 if ind is None:
@@ -240,6 +246,13 @@ def _imf_country(code: str, name: str, where: str, at: str) -> str:
         raise DataError(where, at, f"unknown IMF country code {code!r} ({name!r})") from None
 
 
+def _imf_pair(recs: Records, i: int, where: str) -> tuple[str, str]:
+    """A DOTS row's reporter and partner (ISO3, '' for the World and groups) from IMF codes."""
+    row = recs.rows[i]
+    return tuple(_imf_country(row[f"{who}Country Code"], row[f"{who}Country Name"], where,  # type: ignore[return-value]
+                              recs.where(i, f"{who}Country Code")) for who in ("", "Counterpart "))
+
+
 def read_dots(path: Path, opts: Options, skipped: Skipped) -> list[Record]:
     """Legacy DOTS "timeSeries" (wide; Attribute Value/Status, where Status ``e`` marks an IMF
     estimate) or "panel" (one column per indicator) CSV. IMF numeric country codes."""
@@ -263,10 +276,7 @@ def read_dots(path: Path, opts: Options, skipped: Skipped) -> list[Record]:
                     raise DataError(opts.where, recs.where(i, "Attribute"), "expected Value or Status "
                                     f"(got {row['Attribute']!r})")
                 ind = _indicator(row["Indicator Code"], skipped, opts.where, recs.where(i, "Indicator Code"))
-                rep = _imf_country(row["Country Code"], row["Country Name"], opts.where,
-                                   recs.where(i, "Country Code"))
-                par = _imf_country(row["Counterpart Country Code"], row["Counterpart Country Name"],
-                                   opts.where, recs.where(i, "Counterpart Country Code"))
+                rep, par = _imf_pair(recs, i, opts.where)
                 if ind is None:
                     continue
                 key = (row["Country Code"], row["Indicator Code"], row["Counterpart Country Code"])
@@ -299,14 +309,8 @@ def read_dots(path: Path, opts: Options, skipped: Skipped) -> list[Record]:
     problems = Problems(opts.where)
     for i, row in recs:
         with problems.row():
-            try:
-                per = period(row["Time Period"])
-            except ValueError as e:
-                raise DataError(opts.where, recs.where(i, "Time Period"), str(e)) from None
-            rep = _imf_country(row["Country Code"], row["Country Name"], opts.where,
-                               recs.where(i, "Country Code"))
-            par = _imf_country(row["Counterpart Country Code"], row["Counterpart Country Name"],
-                               opts.where, recs.where(i, "Counterpart Country Code"))
+            per = _period_cell(recs, i, "Time Period", opts.where)
+            rep, par = _imf_pair(recs, i, opts.where)
             for col, ind in columns.items():
                 value = _value(row[col], opts.where, recs.where(i, col))
                 if value is not None and _keep(skipped, per, rep, par):

@@ -40,46 +40,41 @@ class Mixture:
         (n, weights), and they come in blocks, model by model. The paths are exchangeable
         i.i.d. draws from the mixture; only their order is not random, which no count
         or quantile sees (the engine keeps whole chunks for quantiles)."""
-        # One child stream for the counts and one per member, so a scenario that changes
-        # one member's fit leaves the others' draws (common random numbers) intact.
-        streams = rng.spawn(len(self.members) + 1)
-        counts = streams[0].multinomial(n, self.weights)
-        out = np.empty((h, n)).T  # by year, as the members return their paths
-        start = 0
-        for m, member in enumerate(self.members):
-            if counts[m]:
-                out[start:start + counts[m]] = member.simulate(h, int(counts[m]), streams[m + 1])
-                start += int(counts[m])
-        return out
+        return self._blocks(h, n, rng, pairs=False)
 
     def simulate_antithetic(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         """``n`` (even) paths in antithetic pairs (path ``i + n/2`` mirrors path ``i``): the
         ``n/2`` pairs are split among the models by a multinomial draw, and each model's
         pairs come from its own antithetic simulation."""
-        m = n // 2
+        return self._blocks(h, n, rng, pairs=True)
+
+    def _blocks(self, h: int, n: int, rng: np.random.Generator, *, pairs: bool) -> np.ndarray:
+        # One child stream for the counts and one per member, so a scenario that changes
+        # one member's fit leaves the others' draws (common random numbers) intact.
+        m = n // 2 if pairs else n
         streams = rng.spawn(len(self.members) + 1)
         counts = streams[0].multinomial(m, self.weights)
-        out = np.empty((h, n)).T
+        out = np.empty((h, n)).T  # by year, as the members return their paths
         start = 0
         for k, member in enumerate(self.members):
             c = int(counts[k])
-            if c:
-                pair = member.simulate_antithetic(h, 2 * c, streams[k + 1])  # type: ignore[attr-defined]
-                out[start:start + c] = pair[:c]
-                out[m + start:m + start + c] = pair[c:]
-                start += c
+            if not c:
+                continue
+            if pairs:
+                both = member.simulate_antithetic(h, 2 * c, streams[k + 1])  # type: ignore[attr-defined]
+                out[start:start + c] = both[:c]
+                out[m + start:m + start + c] = both[c:]
+            else:
+                out[start:start + c] = member.simulate(h, c, streams[k + 1])
+            start += c
         return out
 
     def mean_growth(self, h: int) -> np.ndarray:
         return np.sum([w * m.mean_growth(h) for w, m in zip(self.weights, self.members)], axis=0)
 
-    @property
-    def closed(self) -> bool:
-        """True when every member has a closed-form tail probability."""
-        return all(hasattr(getattr(m, "base", m), "prob_at_least") for m in self.members)
-
     def prob_at_least(self, log_ratio: float, h: int) -> float:
-        """:math:`\\sum_m w_m P_m(\\log(y_{T+h}/y_T) \\ge r)`, where every member has a closed form."""
+        """:math:`\\sum_m w_m P_m(\\log(y_{T+h}/y_T) \\ge r)`, where every member has a closed
+        form (:func:`forecast.models.offers`)."""
         return float(sum(w * m.prob_at_least(log_ratio, h)  # type: ignore[attr-defined]
                          for w, m in zip(self.weights, self.members)))
 

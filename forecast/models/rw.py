@@ -70,34 +70,32 @@ class RandomWalkDrift:
         return predictive_sf(*self.predictive(h), log_ratio)
 
     def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        # Parameters and innovations from separate child streams: the chi-square sampler
-        # uses a varying number of draws, and two scenarios should share innovations.
-        par, eps = rng.spawn(2)
-        if not self.parameter_uncertainty:  # one pass: numpy draws mu + sigma z directly
-            return self._levels(eps.normal(self.drift, self.sigma, (h, n)))
-        sigma = self.sigma * np.sqrt(self.df / par.chisquare(self.df, size=n))
-        mu = self.drift + sigma / np.sqrt(self.span) * par.standard_normal(n)
-        steps = eps.standard_normal((h, n))
-        steps *= sigma
-        steps += mu
-        return self._levels(steps)
+        return self._draw(h, n, rng, pairs=False)
 
     def simulate_antithetic(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         """``n`` (even) paths in antithetic pairs: path ``i + n/2`` is path ``i`` with every
         normal draw negated (the drift's and the innovations'; the same chi-square), so
         each path has the model's distribution and the pair's two indicators are
         negatively correlated."""
-        m = n // 2
+        return self._draw(h, n, rng, pairs=True)
+
+    def _draw(self, h: int, n: int, rng: np.random.Generator, *, pairs: bool) -> np.ndarray:
+        # Parameters and innovations from separate child streams: the chi-square sampler
+        # uses a varying number of draws, and two scenarios should share innovations.
         par, eps = rng.spawn(2)
+        m = n // 2 if pairs else n
         if self.parameter_uncertainty:
             sigma = self.sigma * np.sqrt(self.df / par.chisquare(self.df, size=m))
-            zmu = sigma / np.sqrt(self.span) * par.standard_normal(m)
-            sigma = np.concatenate([sigma, sigma])
-            mu = self.drift + np.concatenate([zmu, -zmu])
+            shift = sigma / np.sqrt(self.span) * par.standard_normal(m)
+            if pairs:
+                sigma, shift = np.concatenate([sigma, sigma]), np.concatenate([shift, -shift])
+            mu = self.drift + shift
+        elif not pairs:  # one pass: numpy draws mu + sigma z directly
+            return self._levels(eps.normal(self.drift, self.sigma, (h, n)))
         else:
             sigma, mu = self.sigma, self.drift  # type: ignore[assignment]
         z = eps.standard_normal((h, m))
-        steps = np.concatenate([z, -z], axis=1)
+        steps = np.concatenate([z, -z], axis=1) if pairs else z
         steps *= sigma
         steps += mu
         return self._levels(steps)

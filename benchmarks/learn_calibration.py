@@ -13,13 +13,11 @@ Run:  python benchmarks/learn_calibration.py [--write] [--paths 400] [--origin-s
    levels from the point forecast multiplied by k_h) that minimises the mean interval
    score of the central 80% and 95% intervals (a proper score, so it rewards intervals
    whose coverage is right, not merely wide).
-3. ``auto``: every equal-weight mixture of a subset of the models, each with its own
-   learned factors, scored by the mean CRPS of log values at horizons 1-3 on the
-   forecasts every model could make. The shipped subset is the one with the fewest
-   models whose CRPS is within one standard error (clustered by country pair) of the
-   lowest: a combination must earn its extra members.
-4. An honest check: factors learned on half of the country pairs, scored on the other
+3. An honest check: factors learned on half of the country pairs, scored on the other
    half (2-fold by pair), printed beside the in-sample figures.
+
+The pooled model (``auto``) is not calibrated here: its tail factors are learned with its
+priors (``tradecast learn``, ``benchmarks/panel_targets.py``).
 
 Prints every figure; with --write, writes forecast/calibration.json.
 """
@@ -28,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import itertools
 import json
 import pickle
 import sys
@@ -43,8 +40,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _shared import ROOT, trade_panel  # noqa: E402
 
 from forecast import metrics  # noqa: E402
-from forecast.backtest import Scores, Task, rolling_tasks, run_tasks  # noqa: E402
+from forecast.backtest import Task, rolling_tasks, run_tasks  # noqa: E402
 from forecast.models import MEMBERS  # noqa: E402
+
+#: Every single model but the pooled one (whose tails are learned with its priors).
+MODELS = tuple(m for m in MEMBERS if m != "pooled")
 
 H = 8
 GRID = np.round(np.arange(0.5, 4.0001, 0.01), 2)
@@ -141,15 +141,15 @@ def main() -> None:
     if args.cache and args.cache.exists():
         results = pickle.loads(args.cache.read_bytes())
     else:
-        results = run_tasks(tasks, MEMBERS, paths=args.paths, seed=args.seed, calibrate=False, keep=True)
+        results = run_tasks(tasks, MODELS, paths=args.paths, seed=args.seed, calibrate=False, keep=True)
         if args.cache:
             args.cache.write_bytes(pickle.dumps(results))
     print(f"backtests: {time.perf_counter() - start:.0f} s")
 
-    factors = {m: factors_for(tasks, results, m) for m in MEMBERS}
+    factors = {m: factors_for(tasks, results, m) for m in MODELS}
     print("\nraw coverage (80% / 95%) -> learned factor -> calibrated coverage, in-sample")
     evidence: dict[str, dict] = {}
-    for m in MEMBERS:
+    for m in MODELS:
         failed = sum(isinstance(r[m], str) for r in results)
         cells = []
         evidence[m] = {"failed_tasks": failed, "by_horizon": {}}
@@ -163,65 +163,29 @@ def main() -> None:
                              f"{cal[0]:.2f}/{cal[1]:.2f}")
         print(f"  {m:9s} failed {failed:4d}  " + "  ".join(cells))
 
-    common = [i for i, r in enumerate(results) if not any(isinstance(r[m], str) for m in MEMBERS)]
-    print(f"\nequal-weight mixtures of calibrated members, each mixture calibrated again, mean CRPS "
-          f"of log values h=1..3, on the {len(common)} tasks every model could forecast:")
-    per_task = {}
-    for r in range(1, len(MEMBERS) + 1):
-        for subset in itertools.combinations(MEMBERS, r):
-            mixed = [_mixture_scores(t, res, subset, factors) for t, res in zip(tasks, results)]
-            own = factors_for(tasks, [{"mix": m} for m in mixed], "mix")
-            per_task[subset] = mixture_crps(tasks, mixed, own, common)
-    scored = sorted((float(v[0].sum() / v[1].sum()), k) for k, v in per_task.items())
-    lowest = scored[0][1]
-    pairs = ["-".join(sorted(tasks[i].series_id.split("-"))) for i in common]
-    se = {k: clustered_se(per_task[k][0] - per_task[lowest][0], per_task[lowest][1], pairs)
-          for _, k in scored}
-    for crps, subset in scored[:10]:
-        print(f"  {crps:.4f} (+{crps - scored[0][0]:.4f}, se {se[subset]:.4f})  {' + '.join(subset)}")
-    for m in MEMBERS:
-        print(f"  single {m:9s} {next(c for c, s in scored if s == (m,)):.4f} (se of the difference "
-              f"{se[(m,)]:.4f})")
-    # One-standard-error rule (Hastie, Tibshirani and Friedman 2009, section 7.10): the fewest
-    # models whose CRPS is within one clustered standard error of the lowest.
-    best = min((k for c, k in scored if c - scored[0][0] <= se[k]),
-               key=lambda k: (len(k), per_task[k][0].sum()))
-    print(f"\nlowest CRPS: {' + '.join(lowest)}; one-standard-error rule chooses: {' + '.join(best)}")
-
-    # auto's own factors: the mixture of calibrated members, widened or narrowed again.
-    mix_results = [dict(r, auto=_mixture_scores(t, r, best, factors)) for t, r in zip(tasks, results)]
-    factors["auto"] = factors_for(tasks, mix_results, "auto")
-    evidence["auto"] = {"members": list(best), "by_horizon": {}}
-    for h in range(1, H + 1):
-        d = collect(tasks, mix_results, "auto", h)
-        raw, cal = coverage(d, 1.0), coverage(d, factors["auto"][h - 1])
-        evidence["auto"]["by_horizon"][h] = {"n": int(d.shape[1]), "raw80": raw[0], "raw95": raw[1],
-                                             "factor": factors["auto"][h - 1], "cal80": cal[0],
-                                             "cal95": cal[1]}
-    print("\nauto = " + " + ".join(best) + ": factors " + " ".join(f"{k:.2f}" for k in factors["auto"]))
-
     # Honest check: 2-fold by pair.
     pair = [hashlib.sha256("-".join(sorted(t.series_id.split("-"))).encode()).digest()[0] % 2
             for t in tasks]
-    print("\nout-of-fold (factors learned on the other half of the pairs), auto:")
-    for h in (1, 2, 3):
-        cov = []
-        for fold in (0, 1):
-            train = [i for i, p in enumerate(pair) if p != fold]
-            test = [i for i, p in enumerate(pair) if p == fold]
-            k = learn_factor(collect([tasks[i] for i in train], [mix_results[i] for i in train], "auto", h))
-            d = collect([tasks[i] for i in test], [mix_results[i] for i in test], "auto", h)
-            cov.append((coverage(d, k), d.shape[1]))
-        n = sum(c[1] for c in cov)
-        c80 = sum(c[0][0] * c[1] for c in cov) / n
-        c95 = sum(c[0][1] * c[1] for c in cov) / n
-        evidence["auto"]["by_horizon"][h].update({"out_of_fold80": c80, "out_of_fold95": c95})
-        print(f"  h{h}: 80% covers {c80:.3f}, 95% covers {c95:.3f} (n={n})")
+    print("\nout-of-fold (factors learned on the other half of the pairs):")
+    for m in MODELS:
+        for h in (1, 2, 3):
+            cov = []
+            for fold in (0, 1):
+                train = [i for i, p in enumerate(pair) if p != fold]
+                test = [i for i, p in enumerate(pair) if p == fold]
+                k = learn_factor(collect([tasks[i] for i in train], [results[i] for i in train], m, h))
+                d = collect([tasks[i] for i in test], [results[i] for i in test], m, h)
+                cov.append((coverage(d, k), d.shape[1]))
+            n = sum(c[1] for c in cov)
+            c80 = sum(c[0][0] * c[1] for c in cov) / n
+            c95 = sum(c[0][1] * c[1] for c in cov) / n
+            evidence[m]["by_horizon"][h].update({"out_of_fold80": c80, "out_of_fold95": c95})
+            print(f"  {m:9s} h{h}: 80% covers {c80:.3f}, 95% covers {c95:.3f} (n={n})")
     print(f"\ntotal {time.perf_counter() - start:.0f} s")
 
     if args.write:
         table = {
-            "about": "Scale factors per model and horizon, and the members of auto, learned by "
+            "about": "Scale factors per model and horizon, learned by "
                      "benchmarks/learn_calibration.py on rolling-origin backtests of the IMF DOTS "
                      "trade panel (../shared/data-sources/imf-dots-2022/panel.csv, 300 pairs, "
                      "turnover on each reporter's figures).",
@@ -231,36 +195,11 @@ def main() -> None:
             "settings": {"origins": origins, "paths": args.paths, "seed": args.seed, "tasks": len(tasks),
                          "series": len(panel)},
             "factors": {m: [round(k, 2) for k in v] for m, v in factors.items()},
-            "auto": {"weights": {m: round(1 / len(best), 6) for m in best},
-                     "fallback": [s[0] for c, s in scored if len(s) == 1],
-                     "rule": "fewest models within one clustered standard error of the lowest CRPS",
-                     "selection": [{"members": list(s), "crps": round(c, 5), "se_vs_lowest": round(se[s], 5)}
-                                   for c, s in scored[:8]]},
             "evidence": evidence,
         }
         path = ROOT / "forecast" / "calibration.json"
         path.write_text(json.dumps(table, indent=1, sort_keys=False) + "\n", encoding="utf-8")
         print(f"wrote {path}")
-
-
-def _mixture_scores(t: Task, r, subset, factors) -> Scores | str:
-    """The equal-weight mixture of calibrated members as one forecast (quantiles, center)."""
-    ok = [m for m in subset if not isinstance(r[m], str)]
-    if not ok:
-        return "no member fitted"
-    per = max(1, r[ok[0]].sample.shape[0] // len(ok))
-    parts, centers = [], []
-    for m in ok:
-        s = r[m]
-        f = np.asarray(factors[m][: s.sample.shape[1]])
-        parts.append(s.center + f * (s.sample[:per].astype(float) - s.center))
-        centers.append(s.center)
-    x = np.concatenate(parts)
-    from forecast.backtest import LEVELS
-
-    q = np.quantile(x, LEVELS, axis=0)
-    return Scores(median=q[4], lo80=q[2], hi80=q[6], lo95=q[0], hi95=q[8], crps=np.empty(0),
-                  p_up=np.empty(0), center=np.mean(centers, axis=0), quantiles=q, sample=x)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import numpy as np
 
 from forecast import metrics
 from forecast.errors import ModelError
+from forecast.models.pooled import Prior
 
 #: Growth thresholds g of the Brier scores, P(y[T+1] >= (1 + g) y[T]).
 GROWTH_THRESHOLDS: tuple[float, ...] = (-0.10, 0.0, 0.05, 0.10, 0.25)
@@ -100,7 +101,7 @@ def stream(seed: int, task_index: int, model: str) -> np.random.Generator:
 
 
 def evaluate(t: Task, index: int, models: Sequence[str], paths: int, seed: int,
-             calibrate: bool, keep: bool = False) -> dict[str, Scores | str]:
+             calibrate: bool, keep: bool = False, prior: Prior | None = None) -> dict[str, Scores | str]:
     """Every model's scores on one task, or the reason it failed."""
     from forecast.models.combination import build
 
@@ -108,7 +109,7 @@ def evaluate(t: Task, index: int, models: Sequence[str], paths: int, seed: int,
     h = len(t.actual)
     for name in models:
         try:
-            built = build(name, t.years, t.logs, calibrate=calibrate)
+            built = build(name, t.years, t.logs, calibrate=calibrate, prior=prior)
             sim = built.model.simulate(h, paths, stream(seed, index, name))
         except ModelError as e:
             out[name] = e.problems[0].message
@@ -121,7 +122,8 @@ def evaluate(t: Task, index: int, models: Sequence[str], paths: int, seed: int,
     return out
 
 
-def _work(args: tuple[Task, int, tuple[str, ...], int, int, bool, bool]) -> dict[str, Scores | str]:
+def _work(args: tuple[Task, int, tuple[str, ...], int, int, bool, bool, Prior | None]
+          ) -> dict[str, Scores | str]:
     import warnings
 
     from forecast.models.combination import one_blas_thread
@@ -133,9 +135,10 @@ def _work(args: tuple[Task, int, tuple[str, ...], int, int, bool, bool]) -> dict
 
 def run_tasks(tasks: Sequence[Task], models: Sequence[str], *, paths: int = 1000, seed: int = 0,
               calibrate: bool = True, keep: bool = False,
-              workers: int | None = None) -> list[dict[str, Scores | str]]:
-    """Evaluate every task, in parallel processes when there are many."""
-    args = [(t, i, tuple(models), paths, seed, calibrate, keep) for i, t in enumerate(tasks)]
+              workers: int | None = None, prior: Prior | None = None) -> list[dict[str, Scores | str]]:
+    """Evaluate every task, in parallel processes when there are many (``prior``: the pooled
+    model's priors, default the shipped ones)."""
+    args = [(t, i, tuple(models), paths, seed, calibrate, keep, prior) for i, t in enumerate(tasks)]
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(tasks) < 20:
         return [_work(a) for a in args]

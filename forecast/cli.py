@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from forecast import cli_learn
 from forecast.cli_data import data_app
 from forecast.cli_data import fail as _fail
 from forecast.errors import ForecastError, ScenarioError
@@ -29,6 +30,7 @@ app = typer.Typer(
 )
 
 app.add_typer(data_app, name="data")
+app.command("learn")(cli_learn.learn)
 
 Files = Annotated[list[Path], typer.Argument(metavar="SCENARIO...", help="Scenario files (YAML).",
                                              show_default=False)]
@@ -124,6 +126,9 @@ Precision = Annotated[float | None, typer.Option(
     "this (e.g. 0.0005 for 0.05 pp), up to --paths if given, else the scenario's "
     "simulation.max_paths (10,000,000). Without --precision and --paths, the scenario's "
     "simulation.precision applies where the answer is simulated (not a closed form).")]
+PriorsFile = Annotated[Path | None, typer.Option(
+    "--priors", help="Pooled priors learned by 'tradecast learn' (JSON); default: the shipped "
+    "ones, learned on the IMF DOTS panel of 300 country pairs.", show_default=False)]
 Formats = Annotated[str, typer.Option(
     "--format", help="With --out, comma-separated: html (one self-contained file), md (Markdown "
     "with PNG charts beside it), pdf (needs: pip install 'tradecast[pdf]'). The JSON result is "
@@ -146,8 +151,11 @@ def run(
         help="Run the scenario once for each value of KEY, a key path such as growth[0].mean, "
         "target.value or model; FROM..TO/N gives N evenly spaced numbers. Repeat --set for a grid "
         "of every combination. Replaces the file's sweep: block.")] = None,
+    priors: PriorsFile = None,
 ) -> None:
-    """Simulate scenarios and print the feasibility summary, or a sweep's table."""
+    """Simulate scenarios and print the feasibility summary, or a sweep's table. A scenario
+    that fails is reported on stderr and the others still run (exit 1; with --out nothing is
+    written)."""
     from forecast import files, pipeline, render
 
     axes = _sets(sets)
@@ -156,15 +164,20 @@ def run(
                                  "paths (common random numbers)")
     try:
         _check_out(out)
-        prepared = [_prepare(path) for path in scenarios]
-        names = [p.scenario.name for p in prepared]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if out is not None and dupes:
-            raise ScenarioError(str(out), "", f"two scenarios share the name {dupes[0]!r}; "
-                                "their output files would collide")
-        texts, dicts, outputs = [], [], {}
-        fits: dict[str, object] = {}
-        for path, p in zip(scenarios, prepared):
+        prior = cli_learn.load_priors(priors)
+    except ForecastError as e:
+        _fail(e)
+    texts, dicts, outputs, failed = [], [], {}, []
+    fits: dict[str, object] = {}
+    names: dict[str, str] = {}
+    for path in scenarios:
+        try:
+            p = _prepare(path)
+            if out is not None and p.scenario.name in names:
+                raise ScenarioError(str(out), "", f"two scenarios share the name {p.scenario.name!r} "
+                                    f"({names[p.scenario.name]} and {p.file.where}); their output "
+                                    "files would collide")
+            names[p.scenario.name] = p.file.where
             grid = axes or p.scenario.sweep
             if grid and precision is not None:
                 raise ScenarioError(p.file.where, "sweep", "--precision does not go with a sweep: "
@@ -176,17 +189,29 @@ def run(
                 r = pipeline.run(p.scenario, where=p.file.where, paths=paths, seed=seed,
                                  scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
                                  series=p.series, fits=fits, mirror=p.mirror,  # type: ignore[arg-type]
-                                 precision=precision)
+                                 precision=precision, prior=prior)
                 text, d = render.summary(r), render.as_dict(r)
-                files_ = _report_files(r, _command("run", path, out, None, paths, seed, precision),
-                                       ("html", "md")) if out is not None else {}
-            texts.append(text)
-            dicts.append(d)
-            outputs.update(files_)
-        written = files.write_files(out, outputs) if out is not None else []
-    except ForecastError as e:
-        _fail(e)
-    _emit(dicts[0] if len(dicts) == 1 else dicts, "\n".join(texts), as_json, written)
+                files_ = _report_files(r, _command("run", path, out, None, paths, seed, precision,
+                                                   priors), ("html", "md")) if out is not None else {}
+        except ForecastError as e:
+            for line in e.lines():
+                typer.echo(line, err=True)
+            failed.append(str(path))
+            dicts.append({"file": str(path), "error": e.lines()[0]})
+            continue
+        texts.append(text)
+        dicts.append(d)
+        outputs.update(files_)
+    written: list[Path] = []
+    if out is not None and not failed:
+        try:
+            written = files.write_files(out, outputs)
+        except ForecastError as e:
+            _fail(e)
+    if texts or as_json:
+        _emit(dicts[0] if len(dicts) == 1 else dicts, "\n".join(texts), as_json, written)
+    if failed:
+        raise typer.Exit(1)
 
 
 def _sweep(path: Path, prepared, axes, verb: str, paths: int | None, seed: int | None,  # type: ignore[no-untyped-def]
@@ -215,7 +240,8 @@ FORMATS = ("html", "md", "pdf")
 
 
 def _command(verb: str, path: Path | list[Path], out: Path | None, formats: str | None,
-             paths: int | None, seed: int | None, precision: float | None = None) -> str:
+             paths: int | None, seed: int | None, precision: float | None = None,
+             priors: Path | None = None) -> str:
     """The command line that reproduces a result."""
     parts = ["tradecast", verb, *(map(str, path) if isinstance(path, list) else [str(path)])]
     if out is not None:
@@ -228,6 +254,8 @@ def _command(verb: str, path: Path | list[Path], out: Path | None, formats: str 
         parts += ["--seed", str(seed)]
     if precision is not None:
         parts += ["--precision", f"{precision:g}"]
+    if priors is not None:
+        parts += ["--priors", str(priors)]
     return " ".join(parts)
 
 
@@ -249,6 +277,7 @@ def report(
     formats: Formats = "html,md",
     paths: Paths = None,
     seed: Seed = None,
+    priors: PriorsFile = None,
 ) -> None:
     """Write the feasibility report an analyst can forward: the answer, charts, the partner's
     statistics, assumptions, backtests and how to reproduce it."""
@@ -257,12 +286,13 @@ def report(
     chosen = _formats(formats, out)
     try:
         _check_out(out, chosen)
+        prior = cli_learn.load_priors(priors)
         p = _prepare(scenario_file)
         result = pipeline.run(p.scenario, where=p.file.where, paths=paths, seed=seed,
                               scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
-                              series=p.series, mirror=p.mirror)
-        outputs = _report_files(result, _command("report", scenario_file, out, formats, paths, seed),
-                                chosen)
+                              series=p.series, mirror=p.mirror, prior=prior)
+        outputs = _report_files(result, _command("report", scenario_file, out, formats, paths, seed,
+                                                 priors=priors), chosen)
         written = files.write_files(out, outputs)
     except ForecastError as e:
         _fail(e)
@@ -284,6 +314,7 @@ def compare(
         "--out", help="Folder to write the comparison into: comparison.json, .html, .md and its "
         "charts (PNG).")] = None,
     formats: Formats = "html,md",
+    priors: PriorsFile = None,
 ) -> None:
     """Compare assumption sets on common random numbers: each scenario's probability, and its
     difference from the first with a paired standard error."""
@@ -295,6 +326,7 @@ def compare(
     chosen = _formats(formats, out)
     try:
         _check_out(out, chosen if out is not None else ())
+        prior = cli_learn.load_priors(priors)
         prepared = [_prepare(p) for p in scenarios]
         _unique_names(prepared)
         first = prepared[0].scenario.simulation
@@ -304,7 +336,7 @@ def compare(
         runs = [pipeline.run(p.scenario, where=p.file.where, paths=n, seed=s,
                              scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
                              series=p.series, fits=fits, mirror=p.mirror,  # type: ignore[arg-type]
-                             antithetic=first.antithetic)
+                             antithetic=first.antithetic, prior=prior)
                 for p in prepared]
         diffs = cmp.compare(runs)
         notes = cmp.caveats(runs)
@@ -316,7 +348,7 @@ def compare(
         if out is not None:
             from forecast.report import multi
 
-            d["command"] = _command("compare", scenarios, out, formats, paths, seed)
+            d["command"] = _command("compare", scenarios, out, formats, paths, seed, priors=priors)
             stem = multi.comparison_stem([r.scenario.name for r in runs])
             written = files.write_files(out, {f"{stem}.json": render.to_json(d),
                                               **multi.comparison_files(d, runs, chosen, stem)})
@@ -394,34 +426,47 @@ def backtest(
     holdout: Annotated[int | None, typer.Option(
         "--holdout", min=1, max=50, help="Values held out per series (with --panel).",
         show_default=False)] = None,
+    targets: Annotated[Path | None, typer.Option(
+        "--targets", help="CSV registry of targets with outcomes (columns id, history as "
+        "YYYY=value;..., target_value, target_year, kind level|by, met 0|1): score P(target) "
+        "against what happened.", show_default=False)] = None,
     model: Annotated[str, typer.Option(
-        "--model", help="auto, a single model (rw-drift, ets, arima, theta, llt, bootstrap) or "
-        "'all'. Default: all for a scenario, auto for a panel.", show_default=False)] = "",
-    paths: Annotated[int, typer.Option("--paths", min=100, max=100_000,
-                                       help="Simulated paths per forecast.")] = 1000,
+        "--model", help="auto, a single model (pooled, rw-drift, ets, arima, theta, llt, bootstrap) "
+        "or 'all' (not with --targets). Default: all for a scenario, auto otherwise.",
+        show_default=False)] = "",
+    paths: Annotated[int | None, typer.Option(
+        "--paths", min=100, max=100_000, help="Simulated paths per forecast (default 1,000; "
+        "20,000 per target with --targets, where a level target with a closed form needs none).",
+        show_default=False)] = None,
     seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Random seed.")] = 0,
     calibration: Annotated[bool, typer.Option(
         "--calibration/--no-calibration", help="Apply the shipped calibration.")] = True,
+    priors: PriorsFile = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
 ) -> None:
-    """Out-of-sample accuracy and calibration: rolling origins on a scenario's series, or
-    held-out years on a panel of series."""
+    """Out-of-sample accuracy and calibration: rolling origins on a scenario's series, held-out
+    years on a panel of series, or P(target) scored on a registry of targets."""
     from forecast import backtest as bt
     from forecast import files, render
     from forecast.models import MEMBERS
 
-    if (scenario_file is None) == (panel is None):
-        raise typer.BadParameter("give a scenario file or --panel FILE.csv (one of them)")
+    if sum(x is not None for x in (scenario_file, panel, targets)) != 1:
+        raise typer.BadParameter("give one of: a scenario file, --panel FILE.csv, --targets FILE.csv")
     if panel is not None and holdout is None:
         raise typer.BadParameter("--panel needs --holdout H (values held out per series)")
     if panel is None and holdout is not None:
         raise typer.BadParameter("--holdout goes with --panel")
-    choice = model or ("all" if panel is None else "auto")
-    if choice not in ("all", "auto", *MEMBERS):
-        raise typer.BadParameter(f"--model must be auto, all or one of {', '.join(MEMBERS)} "
-                                 f"(got {choice!r})")
+    choice = model or ("all" if scenario_file is not None else "auto")
+    if choice not in ("all", "auto", *MEMBERS) or (targets is not None and choice == "all"):
+        raise typer.BadParameter(f"--model must be auto{'' if targets else ', all'} or one of "
+                                 f"{', '.join(MEMBERS)} (got {choice!r})")
+    if targets is not None:
+        cli_learn.backtest_targets(targets, choice, priors, paths or 20_000, seed, calibration, as_json)
+        return
+    paths = paths or 1000
     models = [*MEMBERS, "auto"] if choice == "all" else [choice]
     try:
+        prior = cli_learn.load_priors(priors)
         if panel is not None:
             assert holdout is not None
             series = files.read_panel(panel)
@@ -444,7 +489,7 @@ def backtest(
     if panel is None:
         calibration = calibration and sc.model.calibration == "panel"
     results, seconds = bt.timed(bt.run_tasks, tasks, models, paths=paths, seed=seed,
-                                calibrate=calibration)
+                                calibrate=calibration, prior=prior)
     summaries = {m: bt.summarise(tasks, results, m) for m in models}
     if not any("smape" in s for s in summaries.values()):
         where_ = files.display_path(panel) if panel is not None else str(scenario_file)

@@ -92,7 +92,6 @@ def predictive_of(model: object, h: int) -> tuple[Component, ...] | None:
     forecast :math:`c`, so a component :math:`(\\ell, s)` becomes :math:`(c + k(\\ell - c), ks)`.
     """
     from forecast.calibration import Calibrated
-    from forecast.models.combination import Mixture
 
     if isinstance(model, Calibrated):
         inner = predictive_of(model.base, h)
@@ -101,12 +100,6 @@ def predictive_of(model: object, h: int) -> tuple[Component, ...] | None:
         k = float(model.factor(h)[-1])
         c = float(np.sum(model.base.mean_growth(h)))
         return tuple(Component(x.w, x.df, c + k * (x.loc - c), k * x.scale) for x in inner)
-    if isinstance(model, Mixture):
-        parts = [predictive_of(m, h) for m in model.members]
-        if any(p is None for p in parts):
-            return None
-        return tuple(Component(w * c.w, c.df, c.loc, c.scale)
-                     for w, comp in zip(model.weights, parts) for c in comp)  # type: ignore[union-attr]
     if not hasattr(model, "predictive"):
         return None
     df, loc, scale = model.predictive(h)  # type: ignore[attr-defined]

@@ -8,10 +8,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -253,6 +254,28 @@ def read_csv_rows(path: Path) -> tuple[tuple[str, ...], list[tuple[int, dict[str
     return header, rows
 
 
+def _table(path: Path, where: str, columns: Callable[[list[str]], tuple[str, ...]], expected: str
+           ) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file (line number, the stripped cells of the columns that
+    ``columns(header)`` asks for), blank lines skipped; a missing column or a row with the
+    wrong number of fields is a :class:`DataError`. ``expected`` describes the columns."""
+    reader = csv.reader(io.StringIO(read_text(path, where, DataError), newline=""))
+    header = [h.strip() for h in next(reader, [])]
+    wanted = columns(header)
+    missing = [c for c in wanted if c not in header]
+    if missing:
+        raise DataError(where, "header", f"expected columns {expected} (missing "
+                        f"{', '.join(missing)}; found {', '.join(header) or 'none'})")
+    cols = {c: header.index(c) for c in wanted}
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            raise DataError(where, f"row {reader.line_num}", f"expected {len(header)} fields as in "
+                            f"the header (got {len(cells)})")
+        yield reader.line_num, {c: cells[j].strip() for c, j in cols.items()}
+
+
 def read_panel(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Read a panel of annual series for backtests: columns ``series_id``, ``year`` (or
     ``t``) and ``value``; other columns are ignored.
@@ -262,24 +285,11 @@ def read_panel(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     a missing column or a malformed cell is a :class:`DataError` naming the row.
     """
     where = display_path(path)
-    text = read_text(path, where, DataError)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader, [])]
-    time_col = "year" if "year" in header else "t"
-    missing = [c for c in ("series_id", time_col, "value") if c not in header]
-    if missing:
-        raise DataError(where, "header", f"expected columns series_id, year (or t), value "
-                        f"(missing {', '.join(missing)}; found {', '.join(header) or 'none'})")
-    cols = {c: header.index(c) for c in ("series_id", time_col, "value")}
     series: dict[str, dict[int, float]] = {}
-    for cells in reader:
-        i = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            raise DataError(where, f"row {i}", f"expected {len(header)} fields as in the header "
-                            f"(got {len(cells)})")
-        sid, t_text, v_text = (cells[cols[c]].strip() for c in ("series_id", time_col, "value"))
+    for i, cell in _table(path, where, lambda h: ("series_id", "year" if "year" in h else "t", "value"),
+                          "series_id, year (or t), value"):
+        time_col = "year" if "year" in cell else "t"
+        sid, t_text, v_text = cell["series_id"], cell[time_col], cell["value"]
         if not sid:
             raise DataError(where, f"row {i}", "series_id is empty")
         try:
@@ -304,6 +314,64 @@ def read_panel(path: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         raise DataError(where, "", "no data rows")
     return {sid: (np.array(sorted(ys), dtype=np.int64), np.array([ys[k] for k in sorted(ys)]))
             for sid, ys in series.items()}
+
+
+REGISTRY_COLUMNS = ("id", "history", "target_value", "target_year", "kind")
+
+
+def read_registry(path: Path, *, need_met: bool = False) -> list[Any]:
+    """Read a registry of targets: columns ``id``, ``history`` (``YYYY=value;...``, US$),
+    ``target_value``, ``target_year``, ``kind`` (``level`` or ``by``) and, optionally,
+    ``met`` (0 or 1; required with ``need_met``); other columns are ignored.
+
+    Returns :class:`~forecast.targets.RegistryTarget` rows in file order; a malformed cell
+    is a :class:`DataError` naming the row and column.
+    """
+    from forecast.targets import RegistryTarget
+
+    where = display_path(path)
+    out, seen = [], set()
+    def columns(header: list[str]) -> tuple[str, ...]:
+        return REGISTRY_COLUMNS + (("met",) if need_met or "met" in header else ())
+
+    for i, cell in _table(path, where, columns, ", ".join(REGISTRY_COLUMNS + (("met",) if need_met else ()))):
+        tid = cell["id"]
+        if not tid or tid in seen:
+            raise DataError(where, f"row {i}, id", "expected a unique, non-empty id "
+                            f"(got {tid!r}{' again' if tid else ''})")
+        seen.add(tid)
+        figures: dict[int, float] = {}
+        for part in cell["history"].split(";"):
+            y_text, _, v_text = part.partition("=")
+            try:
+                y, v = int(y_text), float(v_text)
+            except ValueError:
+                raise DataError(where, f"row {i}, history", f"expected YYYY=value;... (got "
+                                f"{part[:40]!r})") from None
+            if not (1900 <= y <= 2200 and math.isfinite(v) and v > 0) or y in figures:
+                raise DataError(where, f"row {i}, history", f"expected distinct years 1900-2200 with "
+                                f"values > 0 (got {part[:40]!r})")
+            figures[y] = v
+        try:
+            value = float(cell["target_value"])
+            year = int(cell["target_year"])
+        except ValueError:
+            raise DataError(where, f"row {i}, target_value/target_year", "expected a number and a year "
+                            f"(got {cell['target_value'][:30]!r}, {cell['target_year'][:30]!r})") from None
+        if not (math.isfinite(value) and value > 0):
+            raise DataError(where, f"row {i}, target_value", f"expected a number > 0 (got {value!r})")
+        if cell["kind"] not in ("level", "by"):
+            raise DataError(where, f"row {i}, kind", f"expected level or by (got {cell['kind'][:30]!r})")
+        met_text = cell.get("met", "")
+        if met_text not in ("", "0", "1") or (need_met and met_text == ""):
+            raise DataError(where, f"row {i}, met", f"expected 0 or 1 (got {met_text[:30]!r})")
+        ys = sorted(figures)
+        out.append(RegistryTarget(id=tid, years=np.array(ys, dtype=np.int64),
+                                  values=np.array([figures[y] for y in ys]), value=value, year=year,
+                                  kind=cell["kind"], met=int(met_text) if met_text else None, row=i))
+    if not out:
+        raise DataError(where, "", "no targets in the file")
+    return out
 
 
 def sha256_file(path: Path) -> str:

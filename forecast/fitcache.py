@@ -62,7 +62,7 @@ def code_version() -> str:
     """Hash of everything a fitted model depends on besides its inputs."""
     h = hashlib.sha256(f"{LAYOUT}/{sorted(library_versions().items())}".encode())
     pkg = resources.files("forecast")
-    for name in ("fitcache.py", "calibration.json", "calibration.py"):
+    for name in ("fitcache.py", "calibration.json", "calibration.py", "priors.json", "priors.py"):
         h.update(pkg.joinpath(name).read_bytes())
     models = pkg.joinpath("models")
     for entry in sorted(models.iterdir(), key=lambda p: p.name):
@@ -84,14 +84,15 @@ def key(settings: tuple[object, ...], years: np.ndarray, values: np.ndarray) -> 
 def _classes() -> dict[str, type]:
     from forecast.calibration import Calibrated
     from forecast.models.bootstrap import BlockBootstrap
-    from forecast.models.combination import Built, Mixture
+    from forecast.models.combination import Built
     from forecast.models.ets import DampedETS
+    from forecast.models.pooled import Pooled, Posterior, Prior
     from forecast.models.rw import RandomWalkDrift
     from forecast.models.statespace import ArimaDrift, LocalLinearTrend, StateSpaceForecast
     from forecast.models.theta import Theta
 
-    return {c.__name__: c for c in (Calibrated, BlockBootstrap, Built, Mixture, DampedETS,
-                                    RandomWalkDrift, ArimaDrift, LocalLinearTrend,
+    return {c.__name__: c for c in (Calibrated, BlockBootstrap, Built, DampedETS, Pooled, Posterior,
+                                    Prior, RandomWalkDrift, ArimaDrift, LocalLinearTrend,
                                     StateSpaceForecast, Theta)}
 
 

@@ -14,6 +14,7 @@ from forecast.feasibility import Feasibility, assess, probability_of
 from forecast.limits import MAX_HORIZON
 from forecast.models import Fitted, offers
 from forecast.models.combination import Built, build, one_blas_thread
+from forecast.models.pooled import Prior
 from forecast.nowcast import MONTHS, Nowcast, nowcast_for
 from forecast.reporter_gap import Mirror, fit_gap
 from forecast.scenario import GrowthHistorical, Scenario, Target
@@ -152,18 +153,18 @@ def check_years(scenario: Scenario, series: TradeSeries, where: str) -> None:
 
 
 def fit(scenario: Scenario, series: TradeSeries, where: str, *, per_model: bool = True,
-        fits: dict[str, Built] | None = None) -> Built:
+        fits: dict[str, Built] | None = None, prior: Prior | None = None) -> Built:
     """The scenario's model fitted to ``series``: from ``fits`` (this process), else from the
     on-disk cache (:mod:`forecast.fitcache`), else fitted now. Both caches use one key: the
-    model settings and the series. A fit with every comparison model also serves a run that
-    needs only the chosen one."""
+    model settings, the pooled priors (``prior``, default the shipped ones) and the series.
+    A fit with every comparison model also serves a run that needs only the chosen one."""
     from forecast import fitcache
 
     spec = scenario.model
 
     def key(every: bool) -> str:
-        return fitcache.key((spec.name, spec.calibration, spec.parameter_uncertainty, every),
-                            series.years, series.values)
+        return fitcache.key((spec.name, spec.calibration, spec.parameter_uncertainty, every,
+                             fingerprint(prior)), series.years, series.values)
 
     for every in (True, False) if per_model is False else (True,):
         k = key(every)
@@ -178,7 +179,8 @@ def fit(scenario: Scenario, series: TradeSeries, where: str, *, per_model: bool 
         with one_blas_thread():
             built = build(spec.name, series.years, np.log(series.values),
                           calibrate=spec.calibration == "panel",
-                          parameter_uncertainty=spec.parameter_uncertainty, every=per_model)
+                          parameter_uncertainty=spec.parameter_uncertainty, every=per_model,
+                          prior=prior)
     except ModelError as e:
         raise ModelError(where, "model", e.problems[0].message) from None
     if fits is not None:
@@ -192,7 +194,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         data_sha256: str = "", series: TradeSeries | None = None, per_model: bool = True,
         fits: dict[str, Built] | None = None,
         mirror: Mirror | None = None, precision: float | None = None,
-        antithetic: bool | None = None) -> RunResult:
+        antithetic: bool | None = None, prior: Prior | None = None) -> RunResult:
     """Fit, simulate and assess one scenario.
 
     Parameters
@@ -218,6 +220,8 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         paths), up to ``paths`` if given, else the scenario's ``simulation.max_paths``.
     per_model : bool
         With ``auto``, also fit every single model and give each one's probability.
+    prior : Prior, optional
+        The pooled priors (``--priors FILE``); default the shipped ones.
     fits : dict, optional
         A cache of fitted models shared between runs (compare, sweeps, sensitivity): a
         fit is reused when the series and the model settings are the same, so varying
@@ -225,7 +229,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     """
     series = series if series is not None else series_for(scenario, data, where)
     check_years(scenario, series, where)
-    built = fit(scenario, series, where, per_model=per_model, fits=fits)
+    built = fit(scenario, series, where, per_model=per_model, fits=fits, prior=prior)
     model = built.model
     years = np.arange(series.last_year + 1, scenario.target.year + 1)
     d, k = np.diff(np.log(series.values)), np.diff(series.years)
@@ -327,12 +331,20 @@ def _notes(scenario: Scenario, series: TradeSeries, built: Built,
         notes.append(f"conditioned on {nowcast.period} ({nowcast.value / 1e6:,.1f}m): the share "
                      f"of {nowcast.year} reached by {MONTHS[nowcast.month - 1]} comes from "
                      f"{nowcast.source}")
-    auto = scenario.model.name == "auto"
     for name, reason in built.failures:
-        role = "left out of auto" if auto and _weighted(name) else "could not be fitted"
-        notes.append(f"model {name} {role}: {reason}")
-    if auto and len(built.used) == 1 and not _weighted(built.used[0]):
-        notes.append(f"auto used {built.used[0]} alone: none of its members could be fitted")
+        if reason.startswith("not used by auto: "):
+            notes.append(f"auto uses {built.used[0]}, not the pooled model: the pooled priors describe "
+                         f"trade in US$ by calendar year, and this series is not that ("
+                         f"{reason.removeprefix('not used by auto: ')})")
+        else:
+            notes.append(f"model {name} could not be fitted (left out of the comparison by model): "
+                         f"{reason}")
+    pooled = built.model if getattr(built.model, "name", "") == "pooled" else None
+    if pooled is not None and pooled.centre_years and pooled.centre_years[-1] < series.last_year:
+        used = pooled.centre_years
+        notes.append(f"the pool's centre is all pairs' growth in {used[0]}–{used[-1]}: the priors' "
+                     f"panel ends in {used[-1]}, {series.last_year - used[-1]} year(s) before the last "
+                     "figure")
     for kind, entries in (("growth", scenario.growth), ("shocks", scenario.shocks)):
         for i, g in enumerate(entries):
             if g.years is not None and g.years[0] > scenario.target.year:
@@ -346,10 +358,14 @@ def _notes(scenario: Scenario, series: TradeSeries, built: Built,
     return notes
 
 
-def _weighted(name: str) -> bool:
-    from forecast.calibration import table
+def fingerprint(prior: Prior | None) -> str:
+    """A short hash of a prior's values ('shipped' for the default), for cache keys."""
+    if prior is None:
+        return "shipped"
+    import dataclasses
+    import hashlib
 
-    return name in table()["auto"]["weights"]
+    return hashlib.sha256(repr(dataclasses.astuple(prior)).encode()).hexdigest()[:16]
 
 
 def versions() -> dict[str, str]:

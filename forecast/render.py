@@ -90,13 +90,15 @@ def summary(result: RunResult) -> str:
                     f"; s.e. {result.precision * 100:g} pp not reached within {f.paths:,} paths")
         mc = (f"{probability_text(f.probability, f.probability_se, f.paths)} "
               f"(Monte Carlo s.e.; {weighted}, seed {f.seed}{stop})")
+        p = f.probability if result.closed_form is None else result.closed_form
+        lines.append(f"Probability    {headline_percent(p)}{_spread(result)}")
         if result.closed_form is None:
-            lines.append(f"Probability    P({'level' if t.kind == 'level' else 'reached'}) = {mc}")
+            lines.append(f"               P({'level' if t.kind == 'level' else 'reached'}) "
+                         f"simulated: {mc}")
         else:
             z = (f.probability - result.closed_form) / f.probability_se if f.probability_se else 0.0
-            lines.append(f"Probability    P(level) = {result.closed_form * 100:.4f}% (exact: the "
-                         "model's predictive in closed form)")
-            lines.append(f"               simulation {mc}; {z:+.1f} s.e. from exact")
+            lines.append(f"               P(level) = {result.closed_form * 100:.4f}% exact under the "
+                         f"model (closed form); simulation {mc}, {z:+.1f} s.e. from exact")
     lines.append("")
     lines.append("Quantiles      year        5%        50%        95%")
     for y, q in f.quantiles.items():
@@ -244,6 +246,27 @@ def _data_line(result: RunResult) -> str:
             f"{s.years[0]}–{s.last_year}, {vint}")
 
 
+def headline_percent(p: float) -> str:
+    """The headline probability, rounded to what a forecast of this kind supports: whole
+    percent, one decimal under 10% (and over 90%), "under 1%" and "over 99%" beyond."""
+    if p <= 0.0 or p >= 1.0:
+        return f"{p:.0%}"
+    if p < 0.01:
+        return "under 1%"
+    if p > 0.99:
+        return "over 99%"
+    return f"{p * 100:.1f}%" if p < 0.1 or p > 0.9 else f"{p * 100:.0f}%"
+
+
+def _spread(result: RunResult) -> str:
+    """`` (3.1–16.6% across models)`` where several models answered, else empty."""
+    if len(result.by_model) < 2:
+        return ""
+    ps = [v["probability"] for v in _by_model(result, result.closed_form).values()]
+    lo, hi = headline_percent(min(ps)), headline_percent(max(ps))
+    return f" ({lo} to {hi} across models)" if lo != hi else f" ({lo} under every model)"
+
+
 def percent_text(p: float) -> str:
     """A probability as a rounded percentage for prose and titles: whole percent between 2%
     and 98%, finer towards 0 and 1 (so 99.5% is not shown as 100%), and never rounded to
@@ -275,11 +298,8 @@ def answer(result: RunResult) -> str:
         assert nc is not None
         return (f"Certain: {s.measure} was already {money(nc.value)} in {month_range(nc.month)} "
                 f"{nc.year}, at or above the target of {money(t.value)}.")
-    spread = ""
-    if len(result.by_model) > 1:
-        ps = [v["probability"] for v in _by_model(result, result.closed_form).values()]
-        lo, hi = percent_text(min(ps)), percent_text(max(ps))
-        spread = f"; {lo}–{hi} across models" if lo != hi else f"; {lo} under every model"
+    spread = _spread(result).strip(" ()")
+    spread = f"; {spread}" if spread else ""
     se = f.probability_se * 100
     when = f"in {t.year}" if t.kind == "level" else f"in some year up to {t.year}"
     whose = f"on {REPORTERS.get(s.reporter, s.reporter)} statistics" if s.reporter else \
@@ -290,7 +310,7 @@ def answer(result: RunResult) -> str:
     else:
         how = f"±{se:.{percent_digits(f.probability_se)}f} pp simulation error{spread}"
         p = f.probability
-    return f"About {percent_text(p)} ({how}) that {s.measure} reaches {money(t.value)} {when} {whose}."
+    return f"About {headline_percent(p)} ({how}) that {s.measure} reaches {money(t.value)} {when} {whose}."
 
 
 def break_years(result: RunResult) -> list[int]:
@@ -361,8 +381,7 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
         "paths": f.paths,
         "seed": f.seed,
         "model": {"name": m.name, "requested": sc.model.name, "description": m.describe(),
-                  "members": [{"name": x.name, "weight": w, "description": x.describe()}
-                              for x, w in _members(result)],
+                  "pool": pool_dict(m),
                   "failed": [{"name": n, "reason": r} for n, r in result.built.failures]},
         "calibration": _calibration(result),
         "assumptions": {"growth": [g.model_dump(mode="json") for g in sc.growth],
@@ -406,36 +425,39 @@ def model_text(result: RunResult) -> str:
     """The model in one line, saying what ``auto`` chose."""
     if result.scenario.model.name != "auto":
         return result.model.describe()
-    used = result.built.used
-    if len(used) > 1:
-        return f"auto = {result.model.describe()}, the combination backtests chose"
-    if result.model.name in _table_weights():
-        return f"auto = {used[0]}, the model backtests chose: {result.model.describe()}"
-    return f"auto fell back to {used[0]}: {result.model.describe()}"
+    if result.model.name != "pooled":
+        return (f"auto = {result.model.name}, as for every series the pooled priors do not describe "
+                f"(see the note): {result.model.describe()}")
+    return (f"auto = pooled, the model whose target probabilities scored best out of time: "
+            f"{result.model.describe()}")
 
 
-def _table_weights() -> dict[str, float]:
-    from forecast.calibration import table
-
-    return table()["auto"]["weights"]
-
-
-def _members(result: RunResult) -> list[tuple[Any, float]]:
-    base = getattr(result.model, "base", result.model)
-    if hasattr(base, "weights"):
-        return list(zip(base.members, (float(w) for w in base.weights)))
-    return [(result.model, 1.0)]
+def pool_dict(model: Any) -> dict[str, Any] | None:
+    """How much the pooled model's answer rests on the pair's own figures, for the JSON."""
+    if getattr(model, "name", "") != "pooled" or not hasattr(model, "own_weight"):
+        return None
+    return {"own_weight": model.own_weight, "pool_weight": 1.0 - model.own_weight,
+            "centre_log_growth": model.centre, "centre_years": list(model.centre_years),
+            "volatility": model.sigma, "volatility_own_weight": model.vol_weight,
+            "degrees_of_freedom": model.df}
 
 
 def _calibration(result: RunResult) -> dict[str, Any] | None:
     if result.scenario.model.calibration == "none":
         return None
+    h = len(result.simulation.years)
+    years = [str(y) for y in result.simulation.years]
+    m = result.model
+    if hasattr(m, "factors"):  # the pooled model: tail factors from its priors
+        lower, upper = m.factors(h)
+        return {"method": "priors", "about": "tail factors learned out of time with the pooled "
+                "priors (tradecast learn)", "rule": "deviations below (above) the median of each "
+                "year's predictive are multiplied by the lower (upper) factor",
+                "lower": dict(zip(years, map(float, lower))), "upper": dict(zip(years, map(float, upper)))}
     from forecast.calibration import table
 
-    h = len(result.simulation.years)
     return {"method": "panel", "about": table()["about"], "rule": table()["method"],
-            "factors": {str(y): float(k) for y, k in zip(result.simulation.years,
-                                                            result.model.factor(h))}}  # type: ignore[attr-defined]
+            "factors": {y: float(k) for y, k in zip(years, m.factor(h))}}  # type: ignore[attr-defined]
 
 
 def calibration_text(result: RunResult) -> str:
@@ -443,7 +465,13 @@ def calibration_text(result: RunResult) -> str:
     if result.scenario.model.calibration == "none":
         return "none (model: {calibration: none}); intervals are the model's own"
     h = len(result.simulation.years)
-    k = result.model.factor(h)  # type: ignore[attr-defined]
+    m = result.model
+    if hasattr(m, "factors"):
+        lower, upper = m.factors(h)
+        return ("tails of each year's predictive scaled x" + "/".join(f"{v:.2f}" for v in lower)
+                + " below the median and x" + "/".join(f"{v:.2f}" for v in upper) + " above (per "
+                "year ahead), learned out of time with the pooled priors")
+    k = m.factor(h)  # type: ignore[attr-defined]
     return ("spread around the point forecast scaled x" + "/".join(f"{v:.2f}" for v in k)
             + " (per year ahead), factors learned on rolling-origin backtests of 300 country pairs "
             "(IMF DOTS)")

@@ -40,7 +40,7 @@ from forecast.errors import Problem, ScenarioError
 from forecast.limits import MAX_PATHS
 from forecast.series import Period, parse_period
 
-MODEL_NAMES = ("auto", "rw-drift", "ets", "arima", "theta", "llt", "bootstrap")
+MODEL_NAMES = ("auto", "pooled", "rw-drift", "ets", "arima", "theta", "llt", "bootstrap")
 
 
 class Strict(BaseModel):
@@ -269,7 +269,7 @@ class DataSpec(Strict):
 class ModelSpec(Strict):
     """A model by name, with its options."""
 
-    name: Literal["auto", "rw-drift", "ets", "arima", "theta", "llt", "bootstrap"]
+    name: Literal["auto", "pooled", "rw-drift", "ets", "arima", "theta", "llt", "bootstrap"]
     parameter_uncertainty: bool = Field(
         default=True, description="rw-drift only: draw drift and volatility from their posterior")
     calibration: Literal["panel", "none"] = Field(

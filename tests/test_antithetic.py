@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from conftest import Invoke, write
 
-from forecast.estimators import exact, predictive_of
 from forecast.models.combination import build
 from forecast.models.rw import fit_rw_drift
 from forecast.models.theta import fit_theta
@@ -29,26 +28,26 @@ def test_random_walk_pairs_mirror_around_the_drift(uncertainty: bool) -> None:
     np.testing.assert_allclose((x[:500] - center) + (x[500:] - center), 0.0, atol=1e-9)
 
 
-def test_theta_and_auto_pairs_mirror_around_their_point_forecast() -> None:
+def test_theta_and_pooled_pairs_mirror_around_their_point_forecast() -> None:
     t = fit_theta(YEARS, LOGS)
     x = t.simulate_antithetic(3, 600, np.random.default_rng(4))
     np.testing.assert_allclose(x[:300] + x[300:] - 2 * t.point(3), 0.0, atol=1e-9)
-    auto = build("auto", YEARS, LOGS).model
-    y = auto.simulate_antithetic(3, 800, np.random.default_rng(5))
-    # each pair comes from one member and mirrors around its centre, moved by auto's own
-    # calibration c + k (x - c) towards the mixture's centre
-    k, c = auto.factor(3), auto.center(3)
-    centers = [(1 - k) * c + k * (m.last_log + np.cumsum(m.mean_growth(3))) for m in auto.base.members]
-    for s in y[:400] + y[400:]:
-        assert min(np.abs(s - 2 * cm).max() for cm in centers) < 1e-9
+    pooled = build("pooled", YEARS, LOGS, calibrate=False).model
+    y = pooled.simulate_antithetic(3, 800, np.random.default_rng(5))
+    centre = pooled.last_log + np.cumsum(pooled.mean_growth(3))
+    np.testing.assert_allclose(y[:400] + y[400:] - 2 * centre, 0.0, atol=1e-9)
+    # with tail factors each pair still straddles the median, one path on each side
+    tails = build("pooled", YEARS, LOGS).model
+    z = tails.simulate_antithetic(3, 800, np.random.default_rng(5)) - centre
+    assert np.all(np.sign(z[:400]) == -np.sign(z[400:]))
 
 
-@pytest.mark.parametrize("name", ["rw-drift", "auto"])
+@pytest.mark.parametrize("name", ["rw-drift", "auto", "theta"])
 def test_unbiased_against_the_closed_form_with_honest_errors(name: str) -> None:
     model = build(name, YEARS, LOGS).model
     h = 3
     target = float(np.exp(LOGS[-1] + 0.25))
-    truth = exact(predictive_of(model, h), 0.25)
+    truth = model.prob_at_least(0.25, h)
     years = np.arange(2024, 2024 + h)
     runs = [simulate(model, years, target, paths=20_000, seed=s, antithetic=True) for s in range(30)]
     assert all(r.antithetic for r in runs)

@@ -96,14 +96,14 @@ def test_scenario_backtest_runs_every_model_and_auto(cli, monkeypatch) -> None:
     r = cli("backtest", "scenarios/kz-kg-2024-target.yaml", "--json", "--paths", "200")
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
-    assert set(d["models"]) == {"rw-drift", "ets", "arima", "theta", "llt", "bootstrap", "auto"}
+    assert set(d["models"]) == {"pooled", "rw-drift", "ets", "arima", "theta", "llt", "bootstrap", "auto"}
     assert d["origins"][0] == 1999 and d["origins"][-1] == 2022 and d["horizon"] == 1
     assert d["model"] == "auto" and d["n_tasks"] + d["n_failed"] == len(d["origins"])
 
 
 @pytest.mark.parametrize("args, message", [
-    ([], "one of them"),
-    (["s.yaml", "--panel", "p.csv", "--holdout", "2"], "one of them"),
+    ([], "give one of"),
+    (["s.yaml", "--panel", "p.csv", "--holdout", "2"], "give one of"),
     (["--panel", "p.csv"], "needs --holdout"),
     (["s.yaml", "--holdout", "2"], "goes with --panel"),
     (["--panel", "p.csv", "--holdout", "2", "--model", "prophet"], "--model must be"),

@@ -100,10 +100,12 @@ def test_default_scenario_answers_the_april_2024_question(monkeypatch):
     assert d["last_observed"] == {"year": 2023, "value": 455702000.0 + 862182000.0}
     assert d["data"]["as_of"] == "2024-04-09" and d["data"]["reporter"] == "KGZ"
     assert d["required_growth"] == pytest.approx(2e9 / 1317884000 - 1)
-    assert d["calibration"]["method"] == "panel"
-    # auto, rw-drift and theta have closed forms (exact, s.e. 0); the others are simulated
+    assert d["calibration"]["method"] == "priors" and d["model"]["name"] == "pooled"
+    pool = d["model"]["pool"]
+    assert 0.5 < pool["own_weight"] < 1 and pool["pool_weight"] == pytest.approx(1 - pool["own_weight"])
+    # pooled, rw-drift and theta have closed forms (exact, s.e. 0); the others are simulated
     for name, p in d["probability_by_model"].items():
-        exact = name in ("auto", "rw-drift", "theta")
+        exact = name in ("pooled", "rw-drift", "theta")
         assert 0 <= p["probability"] <= 1 and (p["probability_se"] == 0) == exact, name
     assert d["probability_method"] == "closed-form" and d["probability"] == d["probability_closed_form"]
     mc = d["monte_carlo"]

@@ -79,17 +79,20 @@ def test_a_bad_proposal_is_refused() -> None:
     assert abs(ours.p / 1e-6 - 1) < 0.02 and ours.ess is not None and ours.ess > 5000
 
 
-def test_predictive_of_the_default_models_matches_their_closed_form() -> None:
+@pytest.mark.parametrize("name", ["rw-drift", "theta"])
+def test_predictive_of_the_closed_form_models_matches_their_closed_form(name: str) -> None:
     from forecast.models.combination import build
 
     years = np.arange(2000, 2024)
     logs = np.log(1e9) + 0.06 * np.arange(24) + 0.1 * np.sin(np.arange(24))
-    built = build("auto", years, logs)
+    model = build(name, years, logs).model
     for h in (1, 3):
-        comps = predictive_of(built.model, h)
+        comps = predictive_of(model, h)
         assert comps is not None and sum(c.w for c in comps) == pytest.approx(1.0)
         for r in (-0.1, 0.2, 0.5):
-            assert exact(comps, r) == pytest.approx(built.model.prob_at_least(r, h), rel=1e-10)
+            assert exact(comps, r) == pytest.approx(model.prob_at_least(r, h), rel=1e-10)
+    # the pooled model's two-piece tails are not a mixture of Student-t components
+    assert predictive_of(build("pooled", years, logs).model, 1) is None
 
 
 def test_pure_python_tails_match_scipy() -> None:

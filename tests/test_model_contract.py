@@ -54,7 +54,7 @@ def test_anchored_at_the_last_observation(name: str) -> None:
     assert np.std(x[:, 2]) > np.std(x[:, 0])
 
 
-@pytest.mark.parametrize("name", MEMBERS)
+@pytest.mark.parametrize("name", [m for m in MEMBERS if m != "pooled"])
 def test_calibration_widens_around_the_point_forecast(name: str) -> None:
     raw, cal = fitted(name, calibrate=False), fitted(name)
     k = cal.factor(4)
@@ -70,29 +70,34 @@ def test_too_short_a_series_is_a_model_error(name: str) -> None:
     assert e.value.problems[0].where == name
 
 
-def test_auto_reports_members_that_fail_and_mixes_the_rest() -> None:
-    # Four years: too few for every model but the random walk; auto says so and uses it alone.
+def test_auto_is_the_pooled_model_and_reports_the_models_that_fail() -> None:
+    # Four years: too few for most models; auto (pooled) answers, the others say why not.
     built = build("auto", YEARS[-4:], LOGS[-4:], every=True)
     failed = dict(built.failures)
     assert set(built.members) | set(failed) == set(MEMBERS)
     assert set(built.members).isdisjoint(failed) and all(failed.values())
-    assert built.used == ("rw-drift",) and built.model.name == "rw-drift"
+    assert built.used == ("pooled",) and built.model.name == "pooled"
     assert {"theta", "ets", "arima", "llt", "bootstrap"} <= set(failed)
 
 
-def test_auto_falls_back_to_the_best_single_model_that_fits(monkeypatch: pytest.MonkeyPatch) -> None:
-    from forecast import calibration
+def test_auto_uses_theta_for_a_series_the_pool_does_not_describe() -> None:
+    # M3-like: years 1..30 and values in the thousands are not trade in US$ by calendar year.
+    t = np.arange(1, 31)
+    logs = np.log(4000.0) + 0.05 * np.arange(30)
+    built = build("auto", t, logs, every=True)
+    assert built.used == ("theta",)
+    assert "calendar year" in dict(built.failures)["pooled"]
+    assert "pooled" not in built.members
+    # too short for Theta: the random walk with drift
+    assert build("auto", t[-4:], logs[-4:]).used == ("rw-drift",)
+    # trade-sized values in calendar years: the pool
+    assert build("auto", YEARS, LOGS).used == ("pooled",)
 
-    fake = dict(table(), auto={"weights": {"ets": 1.0}, "fallback": ["theta", "rw-drift", "ets"]})
-    monkeypatch.setattr(calibration, "table", lambda: fake)
-    built = build("auto", YEARS[-4:], LOGS[-4:])  # ets and theta cannot fit four years
-    assert built.used == ("rw-drift",) and {"ets", "theta"} <= dict(built.failures).keys()
 
-
-def test_auto_uses_exactly_its_weighted_members_when_they_fit() -> None:
+def test_auto_fits_every_model_for_per_model_answers() -> None:
     built = build("auto", YEARS, LOGS, every=True)
-    assert set(built.used) == set(table()["auto"]["weights"])
-    assert set(built.members) == set(MEMBERS)  # every single model, for per-model answers
+    assert built.model is built.members["pooled"]
+    assert set(built.members) == set(MEMBERS)
 
 
 def test_no_model_warning_reaches_the_user() -> None:
@@ -110,12 +115,9 @@ def test_no_model_warning_reaches_the_user() -> None:
 
 def test_the_shipped_calibration_table_is_complete_and_sane() -> None:
     t = table()
-    assert set(t["factors"]) == {*MEMBERS, "auto"}
+    assert set(t["factors"]) == set(MEMBERS) - {"pooled"}  # the pooled model has its own tails
     for name, ks in t["factors"].items():
         assert len(ks) == 8 and all(0.5 <= k <= 4.0 for k in ks), name
-    w = t["auto"]["weights"]
-    assert set(w) <= set(MEMBERS) and sum(w.values()) == pytest.approx(1.0)
-    assert sorted(t["auto"]["fallback"]) == sorted(MEMBERS)
     # The evidence the factors rest on is shipped with them.
     assert t["evidence"]["theta"]["by_horizon"]["1"]["n"] > 1000
 

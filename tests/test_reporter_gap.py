@@ -97,7 +97,10 @@ def test_on_the_trade_panel_both_reporters_beat_one() -> None:
         d = [r["both"]["crps"] - r["one"]["crps"] for r in rows if r["h"] == h]
         assert np.mean(d) < 0, h  # the partner's one-year lead improves the forecast
         cov = np.mean([r["both"]["c95"] for r in rows if r["h"] == h])
-        assert cov >= np.mean([r["one"]["c95"] for r in rows if r["h"] == h]) - 0.03
+        # conditioning on the partner's figure narrows the forecast; its 95% interval still
+        # covers about what it claims (a slice of 16 pairs: about 120 forecasts a horizon)
+        assert abs(cov - 0.95) <= 0.04, (h, cov)
+        assert cov >= np.mean([r["one"]["c95"] for r in rows if r["h"] == h]) - 0.04
 
 
 def test_data_list_show_and_asymmetry_describe_the_shipped_file(cli) -> None:

@@ -55,7 +55,10 @@ def offers(model: object, method: str) -> bool:
 
 
 #: Every single model, in the order they are reported.
-MEMBERS: tuple[str, ...] = ("rw-drift", "ets", "arima", "theta", "llt", "bootstrap")
+MEMBERS: tuple[str, ...] = ("pooled", "rw-drift", "ets", "arima", "theta", "llt", "bootstrap")
+#: The model ``auto`` stands for: the one whose probabilities of target events score best
+#: out of time on the panel's announced-style targets (README, *How far to trust it*).
+AUTO = "pooled"
 #: Models that need consecutive years; they are fitted to the years after the last gap.
 CONSECUTIVE: frozenset[str] = frozenset({"ets", "arima", "theta"})
 #: A point forecast of annual log growth beyond this (x2.7 or /2.7 a year) is explosive.
@@ -64,6 +67,7 @@ MAX_LOG_GROWTH = 1.0
 
 #: Where each adapter lives; imported when first used (statsmodels takes about a second).
 _ADAPTERS: dict[str, tuple[str, str]] = {
+    "pooled": ("forecast.models.pooled", "fit_pooled"),
     "rw-drift": ("forecast.models.rw", "fit_rw_drift"),
     "ets": ("forecast.models.ets", "fit_ets"),
     "arima": ("forecast.models.statespace", "fit_arima"),
@@ -110,4 +114,4 @@ def fit_member(name: str, years: np.ndarray, logs: np.ndarray, horizon: int = 10
 
 from forecast.models.rw import RandomWalkDrift, fit_rw_drift  # noqa: E402
 
-__all__ = ["CONSECUTIVE", "MEMBERS", "Fitted", "RandomWalkDrift", "fit_member", "fit_rw_drift"]
+__all__ = ["AUTO", "CONSECUTIVE", "MEMBERS", "Fitted", "RandomWalkDrift", "fit_member", "fit_rw_drift"]

@@ -92,8 +92,8 @@ def test_the_priors_file_round_trips(learned, tmp_path: Path) -> None:
     (lambda d: d["prior"].update(colour=1), "prior"),
     (lambda d: d["prior"].pop("lower"), "prior"),
     (lambda d: d["prior"].update(size_range=[20, 10]), "prior.size_range"),
-    (lambda d: d.update(index=[{"year": 2001, "mean_log_growth": 0.1}, {"year": 2000, "mean_log_growth": 0.1}]),
-     "index"),
+    (lambda d: d.update(index=[{"year": 2001, "mean_log_growth": 0.1},
+                               {"year": 2000, "mean_log_growth": 0.1}]), "index"),
 ])
 def test_a_bad_priors_file_is_one_line_naming_the_key(cli: Invoke, tmp_path: Path, change, key) -> None:
     doc = json.loads(json.dumps(priors.shipped_document()))

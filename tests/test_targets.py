@@ -38,12 +38,12 @@ def test_reading_a_registry(tmp_path: Path) -> None:
     ("X,2015=1e9;2015=1e9,2e9,2020,level,1", "row 2, history"),
     (",2015=1e9;2016=1e9,2e9,2020,level,1", "row 2, id"),
 ])
-def test_a_bad_row_is_one_line_naming_row_and_column(cli: Invoke, tmp_path: Path, line: str, key: str) -> None:
+def test_a_bad_row_is_one_line_naming_row_and_column(cli: Invoke, tmp_path: Path, line: str,
+                                                     key: str) -> None:
     (tmp_path / "r.csv").write_text("id,history,target_value,target_year,kind,met\n" + line + "\n")
     r = cli("backtest", "--targets", "r.csv")
     assert r.exit_code == 1 and r.stdout == ""
-    assert r.stderr.splitlines() == [line for line in r.stderr.splitlines()] and \
-        len(r.stderr.splitlines()) == 1 and r.stderr.startswith(f"r.csv: {key}: "), r.stderr
+    assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith(f"r.csv: {key}: "), r.stderr
 
 
 def test_scores_against_hand_computations() -> None:

@@ -69,7 +69,7 @@ def main() -> None:
     rows = [("numpy PCG64 standard normals (floor)", t_floor),
             ("numpy SFC64 standard normals (engine's generator)",
              best(lambda: floor(n, h, np.random.SFC64)))]
-    for name, model in (("engine, rw-drift (plug-in)", rw), ("engine, auto (rw-drift + theta)", auto)):
+    for name, model in (("engine, rw-drift (plug-in)", rw), ("engine, auto (pooled)", auto)):
         rows.append((name, best(lambda m=model: simulate(m, years, 2e9, paths=n, seed=0))))
     print(f"{'':50s} {'seconds':>8s} {'path-years/s':>14s} {'x PCG64':>8s} {'x SFC64':>8s}")
     for name, t in rows:

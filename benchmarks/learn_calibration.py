@@ -39,7 +39,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import ROOT, trade_panel  # noqa: E402
 
-from forecast import metrics  # noqa: E402
 from forecast.backtest import Task, rolling_tasks, run_tasks  # noqa: E402
 from forecast.models import MEMBERS  # noqa: E402
 
@@ -90,38 +89,6 @@ def factors_for(tasks, results, model) -> list[float]:
         if not np.isfinite(out[i]):
             out[i] = out[i - 1]
     return out
-
-
-def mixture_crps(tasks: list[Task], mixed: list, factors: list[float], common: list[int],
-                 horizons: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """Per task in ``common`` (those every model could forecast, so subsets compare fairly):
-    the summed CRPS of log values at horizons 1..``horizons`` of the calibrated mixture, and
-    the number of horizons scored."""
-    total, count = np.zeros(len(common)), np.zeros(len(common))
-    for j, i in enumerate(common):
-        t, s = tasks[i], mixed[i]
-        k = min(horizons, len(t.actual))
-        f = np.asarray(factors[:k])
-        x = s.center[:k] + f * (s.sample[:, :k] - s.center[:k])
-        y = np.log(t.actual[:k])
-        seen = np.isfinite(y)
-        if not seen.any():
-            continue
-        total[j] = float(metrics.crps_sample(y[seen], x[:, seen].T).sum())
-        count[j] = int(seen.sum())
-    return total, count
-
-
-def clustered_se(diff: np.ndarray, count: np.ndarray, clusters: list[str]) -> float:
-    """Standard error of sum(diff) / sum(count), clustered by ``clusters`` (country pairs:
-    a pair's forecasts share its shocks, so they are not independent)."""
-    groups: dict[str, list[int]] = {}
-    for i, c in enumerate(clusters):
-        groups.setdefault(c, []).append(i)
-    n = count.sum()
-    mean = diff.sum() / n
-    g = np.array([diff[ix].sum() - mean * count[ix].sum() for ix in groups.values()])
-    return float(np.sqrt(len(g) / (len(g) - 1) * np.sum(g ** 2)) / n)
 
 
 def main() -> None:

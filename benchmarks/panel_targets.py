@@ -2,7 +2,7 @@
 on the announced-style targets of ../shared/benchmarks/panel-targets, in-sample and out of
 time, side by side; and the coverage of the priors' intervals on the panel out of time.
 
-Run:  python benchmarks/panel_targets.py [--write] [--cli]
+Run:  python benchmarks/panel_targets.py [--write] [--cli] [--panel-out FILE]
 
 1. Priors learned with values up to 2010 (``learn --until 2010``): nothing from the test
    years' outcomes. A forecast from a year T reads all pairs' growth only up to T.
@@ -14,7 +14,9 @@ Run:  python benchmarks/panel_targets.py [--write] [--cli]
 4. Coverage of the 80% and 95% intervals, and the shares above the 90% and below the 10%
    quantiles, on the panel from origins 2011 on (histories shaped as in learning, seed 7).
 With ``--cli``, also times ``tradecast learn --panel`` on the panel written in the panel
-format (a temporary file), as a user would run it.
+format (a temporary file), as a user would run it. ``--panel-out FILE`` only writes that
+panel file (columns series_id, year, value) and stops, for ``tradecast learn`` and
+``tradecast backtest --targets`` by hand.
 """
 
 from __future__ import annotations
@@ -42,6 +44,15 @@ PANEL_ABOUT = ("IMF DOTS panel, ../shared/data-sources/imf-dots-2022/panel.csv: 
                "a year is left out where a flow is missing, zero or an IMF estimate")
 
 
+def write_panel(panel: dict, path: Path) -> None:
+    """The panel in the panel format (series_id, year, value), exact values."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["series_id", "year", "value"])
+        for sid, (years, values) in panel.items():
+            w.writerows((sid, int(y), repr(float(v))) for y, v in zip(years, values))
+
+
 def score_line(label: str, r: dict) -> str:
     bins = [b for b in r["reliability"] if b["n"] >= 100]
     worst = max((abs(b["mean_probability"] - b["share_met"]) for b in bins), default=float("nan"))
@@ -55,9 +66,14 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="write forecast/priors.json (values up to 2020)")
     ap.add_argument("--cli", action="store_true", help="also time 'tradecast learn' on the panel")
     ap.add_argument("--paths", type=int, default=20_000)
+    ap.add_argument("--panel-out", type=Path, help="write the panel in the panel format and stop")
     args = ap.parse_args()
     folder = need("benchmarks", "panel-targets")
     panel = trade_panel()
+    if args.panel_out:
+        write_panel(panel, args.panel_out)
+        print(f"wrote {args.panel_out}: {len(panel)} series")
+        return
     learned = {}
     for until in (2010, 2020):
         start = time.perf_counter()
@@ -78,8 +94,8 @@ def main() -> None:
                 r = targets.scores(targets.answer_all(rows, "auto", prior=p, paths=args.paths))
                 print(score_line(f"{name}: {label}", r), flush=True)
         print(score_line(f"{name}: plain rw-drift", base))
-        print(f"{name}: base rate {base['base_rate']:.3f}: Brier {base['base_rate_brier']:.4f}, "
-              f"log {base['base_rate_log_score']:.4f}\n", flush=True)
+        print(f"{name}: base rate {r['base_rate']:.3f} (all {r['n']} targets): Brier "
+              f"{r['base_rate_brier']:.4f}, log {r['base_rate_log_score']:.4f}\n", flush=True)
 
     prior10 = learned[2010][0]
     batches = learn.make_tasks(panel, until=2020, seed=7, first_origin=2011)
@@ -96,11 +112,7 @@ def main() -> None:
     if args.cli:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "dots_panel.csv"
-            with open(path, "w", newline="", encoding="utf-8") as f:
-                w = csv.writer(f)
-                w.writerow(["series_id", "year", "value"])
-                for sid, (years, values) in panel.items():
-                    w.writerows((sid, int(y), repr(float(v))) for y, v in zip(years, values))
+            write_panel(panel, path)
             start = time.perf_counter()
             subprocess.run([sys.executable, "-m", "forecast", "learn", "--panel", str(path), "--out",
                             str(Path(tmp) / "p.json")], check=True, stdout=subprocess.DEVNULL)

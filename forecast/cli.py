@@ -30,7 +30,6 @@ app = typer.Typer(
 )
 
 app.add_typer(data_app, name="data")
-app.command("learn")(cli_learn.learn)
 
 Files = Annotated[list[Path], typer.Argument(metavar="SCENARIO...", help="Scenario files (YAML).",
                                              show_default=False)]
@@ -512,6 +511,9 @@ def schema() -> None:
     from forecast import render, scenario
 
     sys.stdout.write(render.to_json(scenario.json_schema()))
+
+
+app.command("learn")(cli_learn.learn)
 
 
 def main() -> None:

@@ -52,8 +52,8 @@ def learn(
         "--centre-years", min=1, max=30, help="The pool's centre: all pairs' mean growth over this "
         "many years up to the origin.")] = 5,
     validation_years: Annotated[int, typer.Option(
-        "--validation-years", min=2, max=30, help="Tail factors are learned on these last years' "
-        "outcomes, from priors learned on the years before them.")] = 5,
+        "--validation-years", min=2, max=30, help="The out-of-time check printed and kept as "
+        "evidence: the same recipe learned without these last years, scored on them.")] = 5,
     seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1,
                                       help="Seed of the learning histories.")] = 0,
 ) -> None:

@@ -450,9 +450,11 @@ def _calibration(result: RunResult) -> dict[str, Any] | None:
     m = result.model
     if hasattr(m, "factors"):  # the pooled model: tail factors from its priors
         lower, upper = m.factors(h)
-        return {"method": "priors", "about": "tail factors learned out of time with the pooled "
-                "priors (tradecast learn)", "rule": "deviations below (above) the median of each "
-                "year's predictive are multiplied by the lower (upper) factor",
+        return {"method": "priors",
+                "about": "tail factors learned with the pooled priors (tradecast learn), kept where "
+                "two standard errors clustered by year support them",
+                "rule": "deviations below (above) the median of each year's predictive are "
+                "multiplied by the lower (upper) factor",
                 "lower": dict(zip(years, map(float, lower))), "upper": dict(zip(years, map(float, upper)))}
     from forecast.calibration import table
 
@@ -470,7 +472,7 @@ def calibration_text(result: RunResult) -> str:
         lower, upper = m.factors(h)
         return ("tails of each year's predictive scaled x" + "/".join(f"{v:.2f}" for v in lower)
                 + " below the median and x" + "/".join(f"{v:.2f}" for v in upper) + " above (per "
-                "year ahead), learned out of time with the pooled priors")
+                "year ahead), learned with the pooled priors where year-clustered errors support it")
     k = m.factor(h)  # type: ignore[attr-defined]
     return ("spread around the point forecast scaled x" + "/".join(f"{v:.2f}" for v in k)
             + " (per year ahead), factors learned on rolling-origin backtests of 300 country pairs "

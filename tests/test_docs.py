@@ -23,14 +23,21 @@ def block_after(marker: str) -> str:
 
 
 def readme_tradecast_lines() -> list[str]:
-    lines = []
+    return [line for block in readme_blocks() for line in block if line.startswith("tradecast ")]
+
+
+def readme_blocks() -> list[list[str]]:
+    """The README's bash blocks as lists of ``tradecast`` and ``python benchmarks/`` commands."""
+    blocks = []
     for block in re.findall(r"```bash\n(.*?)```", README, re.S):
+        lines = []
         for line in block.splitlines():
             for part in line.split("&&"):
                 part = part.strip()
-                if part.startswith("tradecast "):
+                if part.startswith(("tradecast ", "python benchmarks/")):
                     lines.append(part)
-    return lines
+        blocks.append(lines)
+    return blocks
 
 
 def test_quick_start_has_exactly_two_setup_commands_and_ci_runs_the_test_one():
@@ -53,27 +60,37 @@ def test_every_readme_command_exists_and_runs(tmp_path, monkeypatch):
     if (ROOT.parent / "shared").exists():
         (tmp_path / "shared").symlink_to(ROOT.parent / "shared")
     monkeypatch.chdir(work)
-    lines = readme_tradecast_lines()
-    assert len(lines) >= 5
+    assert len(readme_tradecast_lines()) >= 5
     commands = {c.name or c.callback.__name__ for c in app.registered_commands}
     commands |= {g.name for g in app.registered_groups}
     runner = CliRunner()
-    for line in lines:
-        args = shlex.split(line.split(">")[0])[1:]
-        assert args[0] in commands, f"README names an unknown command: {line}"
-        args = [a for a in args if "*" not in a] + (
-            [str(p.relative_to(ROOT)) for p in SCENARIOS] if any("*" in a for a in args) else [])
-        if "--out" in args and args[:2] != ["data", "import"]:
-            args[args.index("--out") + 1] = str(tmp_path / "reports")
-        if any("../shared" in a for a in args) and not (ROOT.parent / "shared").exists():
-            continue  # an example that reads the shared benchmark data, absent here
-        if args[0] in ("run", "report"):
-            if "--paths" in args:
-                args[args.index("--paths") + 1] = "2000"
-            else:
-                args += ["--paths", "2000"]
-        result = runner.invoke(app, args)
-        assert result.exit_code == 0, f"{line}: {result.output}"
+    shared = (ROOT.parent / "shared").exists()
+    for block in readme_blocks():
+        for line in block:
+            if line.startswith("python "):
+                if not shared:
+                    break  # a benchmark script needs ../shared; the rest of its block uses its output
+                import subprocess
+                import sys
+
+                subprocess.run([sys.executable, *shlex.split(line)[1:]], check=True, cwd=work,
+                               stdout=subprocess.DEVNULL)
+                continue
+            args = shlex.split(line.split(">")[0])[1:]
+            assert args[0] in commands, f"README names an unknown command: {line}"
+            args = [a for a in args if "*" not in a] + (
+                [str(p.relative_to(ROOT)) for p in SCENARIOS] if any("*" in a for a in args) else [])
+            if "--out" in args and args[:2] != ["data", "import"] and args[0] != "learn":
+                args[args.index("--out") + 1] = str(tmp_path / "reports")
+            if any("../shared" in a for a in args) and not shared:
+                continue  # an example that reads the shared benchmark data, absent here
+            if args[0] in ("run", "report"):
+                if "--paths" in args:
+                    args[args.index("--paths") + 1] = "2000"
+                else:
+                    args += ["--paths", "2000"]
+            result = runner.invoke(app, args)
+            assert result.exit_code == 0, f"{line}: {result.output}"
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)

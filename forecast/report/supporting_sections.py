@@ -262,11 +262,21 @@ def _calibration_blocks(result: Mapping[str, Any]) -> list[Block]:
     cal = result.get("calibration")
     if not cal:
         return [Para("Calibration applied: none; the intervals are the model's own.")]
-    factors = cal.get("factors") or {}
-    k = "/".join(f"{float(v):.2f}" for _, v in sorted(factors.items(), key=lambda kv: int(kv[0])))
-    out: list[Block] = [Para("Calibration applied: factors learned on the trade panel; deviations from "
-                             f"the point forecast scaled ×{k} (per year ahead; below 1 narrows, "
-                             f"above 1 widens; {', '.join(sorted(factors, key=int))}).")]
+    def joined(factors: Mapping[str, Any]) -> str:
+        return "/".join(f"{float(v):.2f}" for _, v in sorted(factors.items(), key=lambda kv: int(kv[0])))
+
+    if cal.get("method") == "priors":
+        years = ", ".join(sorted(cal.get("lower") or {}, key=int))
+        out: list[Block] = [Para(
+            "Calibration applied: the pooled model's tail factors, learned with its priors on the "
+            f"trade panel; deviations below the median scaled ×{joined(cal.get('lower') or {})} and "
+            f"above it ×{joined(cal.get('upper') or {})} (per year ahead; below 1 narrows, above 1 "
+            f"widens; {years}).")]
+    else:
+        factors = cal.get("factors") or {}
+        out = [Para("Calibration applied: factors learned on the trade panel; deviations from "
+                    f"the point forecast scaled ×{joined(factors)} (per year ahead; below 1 narrows, "
+                    f"above 1 widens; {', '.join(sorted(factors, key=int))}).")]
     if cal.get("about"):
         out.append(Para(str(cal["about"]), "note"))
     if cal.get("rule"):

@@ -15,7 +15,7 @@ from forecast.limits import MAX_HORIZON
 from forecast.models import Fitted, offers
 from forecast.models.combination import Built, build, one_blas_thread
 from forecast.models.pooled import Prior
-from forecast.nowcast import MONTHS, Nowcast, nowcast_for
+from forecast.nowcast import MONTHS, Nowcast, nowcast_for, rounding_half_width
 from forecast.reporter_gap import Mirror, fit_gap
 from forecast.scenario import GrowthHistorical, Scenario, Target
 from forecast.series import TradeData, TradeSeries, from_history, select, years_text
@@ -102,10 +102,13 @@ def conditions(nowcast: Nowcast | None, mirror: Mirror | None, years: np.ndarray
 
 def series_nowcast(series: TradeSeries) -> Nowcast | None:
     """The nowcast of the first year without an annual figure, from its latest year-to-date
-    figure (January..month k, k <= 11) in the series, or None."""
+    figure (January..month k, k <= 11) in the series, or None. A figure flagged ``rounded``
+    or from an official's statement is known only to its printed precision."""
     ytd = [(u.period.year, u.period.last_month, u.value, str(u.period)) for u in series.ytd]
     annual = {int(y): float(v) for y, v in zip(series.years, series.values)}
-    return nowcast_for(series.last_year + 1, ytd, annual)
+    rounded = {str(u.period): rounding_half_width(u.value) for u in series.ytd
+               if any("rounded" in f.flags or f.basis == "official-statement" for f in u.figures)}
+    return nowcast_for(series.last_year + 1, ytd, annual, rounded)
 
 
 def mirror_for(scenario: Scenario, data: TradeData | None, series: TradeSeries,
@@ -331,6 +334,11 @@ def _notes(scenario: Scenario, series: TradeSeries, built: Built,
         notes.append(f"conditioned on {nowcast.period} ({nowcast.value / 1e6:,.1f}m): the share "
                      f"of {nowcast.year} reached by {MONTHS[nowcast.month - 1]} comes from "
                      f"{nowcast.source}")
+        if nowcast.half_width > 0:
+            lo, hi = nowcast.value - nowcast.half_width, nowcast.value + nowcast.half_width
+            notes.append(f"{nowcast.period}: {nowcast.value / 1e6:,.1f}m is known only to its printed "
+                         f"precision ({lo / 1e6:,.1f}m to {hi / 1e6:,.1f}m); the answer integrates "
+                         "over that range")
     for name, reason in built.failures:
         if reason.startswith("not used by auto: "):
             notes.append(f"auto uses {built.used[0]}, not the pooled model: the pooled priors describe "

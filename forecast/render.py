@@ -149,8 +149,9 @@ def nowcast_dict(result: RunResult) -> dict[str, Any] | None:
     return {"year": nc.year, "month": nc.month, "period": nc.period, "value": nc.value,
             "share": {"median": track["median_share"], "p10": track["share_10"],
                       "p90": track["share_90"],
-                      "logit_t": {"df": m.df, "location": m.mu, "scale": m.scale}},
+                      "logit_normal": {"location": m.mu, "sd": m.sd}},
             "share_source": nc.source, "own_years": list(nc.own_years),
+            "own_months": list(nc.own_months), "rounding_half_width": nc.half_width,
             "on_track": {"needed": track["needed"], "needed_p10": track["needed_low"],
                          "needed_p90": track["needed_high"], "ratio": track["ratio"]},
             "effective_paths": result.simulation.effective_paths}
@@ -283,7 +284,7 @@ def percent_text(p: float) -> str:
 def already_reached(result: RunResult) -> bool:
     """Whether a year-to-date figure already reaches the target (P = 1 by arithmetic)."""
     nc, t = result.nowcast, result.scenario.target
-    return (nc is not None and nc.value >= t.value
+    return (nc is not None and nc.lowest >= t.value
             and (nc.year == t.year or (t.kind == "by" and nc.year < t.year)))
 
 

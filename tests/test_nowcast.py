@@ -37,9 +37,12 @@ def test_share_model_update_and_predictive_match_the_closed_forms() -> None:
     assert u.mu == pytest.approx((2 * 0.5 + n * xbar) / 5)
     assert u.s2 == pytest.approx((4.5 * 0.04 + ((x - xbar) ** 2).sum() + 2 * n * (xbar - 0.5) ** 2 / 5) / 7.5)
     z = np.linspace(-1, 2, 7)
-    ref = stats.t.logpdf(z, df=u.nu, loc=u.mu, scale=math.sqrt(u.s2 * (1 + 1 / u.kappa)))
-    assert u.nu > 4  # above the floor: the predictive is the model's own
-    assert np.allclose(u.log_density(z), ref)
+    # the likelihood is the normal with the Student-t predictive's central 80% interval
+    t_scale = math.sqrt(u.s2 * (1 + 1 / u.kappa))
+    sd = t_scale * stats.t.ppf(0.9, u.nu) / stats.norm.ppf(0.9)
+    assert np.allclose(u.log_density(z), stats.norm.logpdf(z, u.mu, sd))
+    lo, hi = stats.t.ppf([0.1, 0.9], u.nu, u.mu, t_scale)
+    assert u.share_quantiles([0.1, 0.9]) == pytest.approx(list(1 / (1 + np.exp(-np.array([lo, hi])))))
     assert m.update([]) == m
 
 
@@ -53,13 +56,52 @@ def test_weights_are_zero_where_the_total_is_below_the_year_to_date_figure() -> 
     assert 0.4 < 500 / grid[np.argmax(nc.log_weights(grid))] < 0.6
 
 
-def test_own_history_at_the_same_month_updates_the_prior() -> None:
+def test_own_history_at_every_month_updates_the_prior() -> None:
     ytd = [(2021, 8, 600.0, "2021-01..2021-08"), (2022, 8, 650.0, "2022-01..2022-08"),
-           (2022, 5, 300.0, "2022-01..2022-05"), (2024, 8, 700.0, "2024-01..2024-08")]
+           (2022, 5, 300.0, "2022-01..2022-05"), (2023, 6, 500.0, "2023-01..2023-06"),
+           (2024, 8, 700.0, "2024-01..2024-08")]
     nc = nowcast_for(2024, ytd, {2021: 1000.0, 2022: 1100.0, 2023: 1200.0})
-    assert nc is not None and nc.own_years == (2021, 2022)
-    assert nc.model == prior(8).update([float(logit(0.6)), float(logit(650 / 1100))])
-    assert "updated with this series' own share in 2021, 2022" in nc.source
+    assert nc is not None and nc.own_years == (2021, 2022, 2023) and nc.own_months == (8, 8, 6)
+    # the same month as it is; another month moved by the prior's seasonal pattern
+    moved = float(logit(500 / 1200)) - prior(6).mu + prior(8).mu
+    assert nc.model == prior(8).update([float(logit(0.6)), float(logit(650 / 1100)), moved])
+    assert "own shares in 2021, 2022 and in 2023 (June), moved to August" in nc.source
+
+
+def test_a_rounded_figure_is_integrated_over_its_interval() -> None:
+    from forecast.nowcast import rounding_half_width
+
+    assert rounding_half_width(1.4e9) == 5e7 and rounding_half_width(2e9) == 5e8
+    assert rounding_half_width(1_317_884_000) == 500
+    exact = nowcast_for(2024, [(2024, 11, 1.40e9, "p")], {2023: 1.3e9})
+    rounded = nowcast_for(2024, [(2024, 11, 1.40e9, "p")], {2023: 1.3e9}, {"p": 5e7})
+    assert exact is not None and rounded is not None and rounded.lowest == 1.35e9
+    a = np.array([1.36e9, 1.42e9, 1.50e9, 1.60e9])
+    lw_exact, lw_round = exact.log_weights(a), rounded.log_weights(a)
+    assert np.isneginf(lw_exact[0]) and np.isfinite(lw_round).all()  # rounded: 1.36bn is possible
+    # the mean of the likelihood over the interval, by a plain loop
+    grid = 1.40e9 + (np.arange(9) + 0.5) / 9 * 1e8 - 5e7
+    for i, total in enumerate(a):
+        ref = np.mean([np.exp(nowcast_for(2024, [(2024, 11, g, "p")], {2023: 1.3e9}).log_weights(
+            np.array([total]))[0]) for g in grid])
+        assert np.exp(lw_round[i]) == pytest.approx(ref, rel=1e-9)
+
+
+def test_eleven_months_at_half_pace_overrule_the_annual_model(tmp_path: Path) -> None:
+    hist = ("history: {2015: 1.00e9, 2016: 1.05e9, 2017: 0.98e9, 2018: 1.10e9, 2019: 1.12e9, "
+            "2020: 1.00e9, 2021: 1.15e9, 2022: 1.20e9, 2023: 1.22e9, 2024: 1.25e9, "
+            '"2025-01..2025-%s": %s}\n')
+    out = {}
+    for k, v in (("11", "0.60e9"), ("11", "1.40e9"), ("02", "0.10e9"), ("02", "0.20e9")):
+        p = loading.prepare(write(tmp_path, "h.yaml", scenario(
+            "h", history=hist % (k, v), target="target: {value: 1.35e9, year: 2025}\n")))
+        out[(k, v)] = pipeline.run(p.scenario, series=p.series, paths=100_000, seed=2, per_model=False)
+    assert out[("11", "0.60e9")].feasibility.probability < 0.01
+    assert out[("11", "0.60e9")].feasibility.quantiles[2025][0.5] < 0.7e9  # arithmetic, not the model
+    assert out[("11", "1.40e9")].feasibility.probability == 1.0
+    # two months at half the usual pace move the year down, not all the way
+    half, usual = out[("02", "0.10e9")].feasibility, out[("02", "0.20e9")].feasibility
+    assert 0.63e9 < half.quantiles[2025][0.5] < usual.quantiles[2025][0.5]
 
 
 def test_conditioned_probability_matches_numerical_integration(tmp_path: Path) -> None:

@@ -151,20 +151,18 @@ def learn_prior(data: dict[str, dict[int, np.ndarray]]) -> dict[str, object]:
 
 #: Widening factors of the share's scale tried per month (chosen on the pseudo-evaluation year).
 GRID = (1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2.0)
-#: M3 is not trade in US$: the models auto uses for such series (Theta, else rw-drift).
-ANNUAL_MODELS = ("theta", "rw-drift")
 
 
 def score_year(args: tuple[str, dict[int, np.ndarray], int, dict[str, object], int, int]) -> dict | None:
     """Nowcasts of one series' year ``y`` for k = 0..11 and every widening in :data:`GRID`."""
-    from forecast.models.combination import build
+    from forecast.models.combination import OUTSIDE_POOL, build
     from forecast.nowcast import Nowcast
 
     sid, years, y, prior, paths, seed = args
     before = [x for x in sorted(years) if x < y]
     annual = np.array([years[x].sum() for x in before])
     built = None
-    for name in ANNUAL_MODELS:
+    for name in OUTSIDE_POOL:  # what auto uses for series that are not trade in US$
         try:
             built = build(name, np.array(before), np.log(annual), calibrate=True,
                           parameter_uncertainty=True, every=False)

@@ -2,8 +2,8 @@
 
 The table ``forecast/calibration.json`` is derived by
 ``benchmarks/learn_calibration.py`` from rolling-origin backtests on the IMF
-trade panel (300 country pairs); it holds, for each model, a widening factor
-per forecast horizon, and the members and weights of ``auto``.
+trade panel (300 country pairs); it holds, for each model but the pooled one
+(whose tail factors come with its priors), a widening factor per forecast horizon.
 """
 
 from __future__ import annotations

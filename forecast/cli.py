@@ -183,7 +183,7 @@ def run(
                                     "its points share their paths (common random numbers)")
             if grid:
                 text, d, files_ = _sweep(path, p, grid, "--set" if axes else "sweep", paths, seed,
-                                         out, fits)
+                                         out, fits, prior, priors)
             else:
                 r = pipeline.run(p.scenario, where=p.file.where, paths=paths, seed=seed,
                                  scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
@@ -214,16 +214,17 @@ def run(
 
 
 def _sweep(path: Path, prepared, axes, verb: str, paths: int | None, seed: int | None,  # type: ignore[no-untyped-def]
-           out: Path | None, fits: dict[str, object]):
+           out: Path | None, fits: dict[str, object], prior=None, priors: Path | None = None):
     """Run one scenario's sweep: (table, JSON dict, files to write)."""
     from forecast import render, render_multi, variants
 
     sim = prepared.scenario.simulation
     sw = variants.sweep(prepared.file.tree, axes, _variant(prepared), where=prepared.file.where,
                         paths=paths if paths is not None else sim.paths,
-                        seed=seed if seed is not None else sim.seed, fits=fits, verb=verb)
+                        seed=seed if seed is not None else sim.seed, fits=fits, verb=verb, prior=prior)
     sets = [f"--set {k}={','.join(map(str, v))}" for k, v in axes.items()] if verb == "--set" else []
-    command = " ".join([_command("run", path, out, None, paths, seed), *sets]) if out is not None \
+    command = " ".join([_command("run", path, out, None, paths, seed, priors=priors), *sets]) \
+        if out is not None \
         else None
     d = render_multi.sweep_dict(sw, where=prepared.file.where, command=command)
     files_: dict[str, str | bytes] = {}

@@ -9,9 +9,10 @@ The family: the log growth to the target year is :math:`X = \\ell + s\\,T`, wher
 is standard normal or Student-t with :math:`\\nu` degrees of freedom, written as a scale
 mixture :math:`T = Z/\\sqrt{V/\\nu}`, :math:`Z \\sim N(0,1)`, :math:`V \\sim \\chi^2_\\nu`.
 The random walk with drift (with parameter uncertainty: Student-t; plug-in: normal), the
-Theta method (normal) and their calibrated versions are in it, and ``auto`` is a mixture
-of them (:func:`predictive_of`). For these, :func:`exact` gives :math:`P(X \\ge b)`, and
-every estimator here is tested against it: each returns its own standard error.
+Theta method (normal) and their calibrated versions are in it, and weighted mixtures of
+such components (:func:`predictive_of`; the pooled model's two-piece tails are not). For
+these, :func:`exact` gives :math:`P(X \\ge b)`, and every estimator here is tested against
+it: each returns its own standard error.
 
 Methods (each unbiased; standard errors as stated):
 

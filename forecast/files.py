@@ -360,6 +360,8 @@ def read_registry(path: Path, *, need_met: bool = False) -> list[Any]:
                             f"(got {cell['target_value'][:30]!r}, {cell['target_year'][:30]!r})") from None
         if not (math.isfinite(value) and value > 0):
             raise DataError(where, f"row {i}, target_value", f"expected a number > 0 (got {value!r})")
+        if not 1900 <= year <= 2200:
+            raise DataError(where, f"row {i}, target_year", f"expected a year 1900-2200 (got {year})")
         if cell["kind"] not in ("level", "by"):
             raise DataError(where, f"row {i}, kind", f"expected level or by (got {cell['kind'][:30]!r})")
         met_text = cell.get("met", "")

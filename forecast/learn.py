@@ -49,6 +49,7 @@ from typing import Any
 import numpy as np
 
 from forecast.models.pooled import Prior, Sufficient, marginals, posterior, sufficient
+from forecast.tails import t_logpdf
 
 #: History lengths of the learning tasks (0: every figure up to the origin).
 LENGTHS: tuple[int, ...] = (3, 4, 5, 6, 8, 10, 15, 0)
@@ -146,14 +147,6 @@ def _bucket(n: int) -> int:
     return next((b for b in BUCKETS if n <= b), n)
 
 
-def _tlogpdf(x: np.ndarray, df: np.ndarray, loc: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    from scipy.special import gammaln
-
-    z = (x - loc) / scale
-    return (gammaln((df + 1) / 2) - gammaln(df / 2) - 0.5 * np.log(df * np.pi) - np.log(scale)
-            - (df + 1) / 2 * np.log1p(z * z / df))
-
-
 #: The seven hyperparameters searched for a given noise ratio, their start and bounds.
 NAMES = ("drift_strength", "vol_strength", "persistence", "vol_intercept", "vol_slope",
          "centre_error_year", "centre_error_trend")
@@ -191,7 +184,7 @@ def mean_log_score(prepared: list[_Prepared], prior: Prior) -> float:
     for p in prepared:
         post = posterior(p.suff, prior, p.centre)
         df, loc, scale = marginals(post, prior, HORIZON)
-        lp = _tlogpdf(p.future, df[:, None], loc, scale)
+        lp = t_logpdf(p.future, df[:, None], loc, scale)
         total += float(np.sum(lp[p.seen]))
         count += int(p.seen.sum())
     return total / count
@@ -319,18 +312,25 @@ def learn(panel: Panel, *, until: int, centre_years: int = 5, validation_years: 
     say = progress or (lambda _: None)
     start = time.perf_counter()
     index = growth_index(panel, max(int(y[-1]) for y, _ in panel.values()))
-    if len([y for y, _, _ in index if y <= until]) < centre_years + validation_years:
-        raise ValueError(f"the panel has {len(index)} years with growth of at least "
-                         f"{MIN_INDEX_SERIES} series up to {until}; at least "
-                         f"{centre_years + validation_years} needed")
+    known = len([y for y, _, _ in index if y <= until])
+    if known < centre_years + validation_years:
+        raise ValueError(f"the panel has {known} year(s) up to {until} with the growth of at least "
+                         f"{MIN_INDEX_SERIES} series; at least {centre_years + validation_years} "
+                         "(--centre-years plus --validation-years) needed")
     sizes = np.concatenate([np.log(v[y <= until]) for y, v in panel.values()])
+    lo, hi = float(np.quantile(sizes, 0.01)), float(np.quantile(sizes, 0.99))
+    lo, hi = (lo - 0.5, hi + 0.5) if hi - lo < 1.0 else (lo, hi)  # one size only: a range around it
     base = Prior(noise=0.3, drift_strength=10.0, persistence=0.5, vol_strength=4.0,
                  vol_intercept=-1.6, vol_slope=-0.2,
-                 size_range=(float(np.quantile(sizes, 0.01)), float(np.quantile(sizes, 0.99))),
+                 size_range=(lo, hi),
                  centre_error_year=0.1, centre_error_trend=0.05, centre_years=centre_years,
                  index=tuple((y, m) for y, m, _ in index))
     cut = until - validation_years
     every = make_tasks(panel, until=until, seed=seed)
+    early = make_tasks(panel, until=cut, seed=seed)
+    if not _count(early):
+        raise ValueError(f"no history of at least 3 figures with a later value up to {cut} "
+                         f"(--until minus --validation-years): nothing to learn from")
     say(f"1/2 learning on values up to {until} ({_count(every)} outcomes)")
     prior, score = fit_hyper(every, base, progress)
     zi, dfi, hi, yi = standardised(every, prior)
@@ -340,7 +340,6 @@ def learn(panel: Panel, *, until: int, centre_years: int = 5, validation_years: 
         f"{tails['lower']['se_clustered_by_year']:.2f}), upper {up:.2f} (estimate "
         f"{tails['upper']['estimate']:.2f}, s.e. {tails['upper']['se_clustered_by_year']:.2f})")
     # The same recipe learned on values up to `cut` only, scored on the later years.
-    early = make_tasks(panel, until=cut, seed=seed)
     say(f"2/2 the same on values up to {cut}, scored on {cut + 1}-{until} (out of time)")
     early_prior, _ = fit_hyper(early, base, progress)
     ze, dfe, he, ye = standardised(early, early_prior)

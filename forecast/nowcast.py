@@ -254,7 +254,8 @@ def nowcast_for(year: int, ytd: Sequence[tuple[int, int, float, str]],
         figures = [(pk, v) for yy, pk, v, _ in ytd if yy == py and 1 <= pk <= 11]
         usable = [(pk, v) for pk, v in figures if 0 < v < annual[py]]
         if any(pk == k and v >= annual[py] for pk, v in figures):
-            bad.append(py)
+            bad.append(py)  # that year's figures contradict its total: none of them is used
+            continue
         if not usable:
             continue
         pk, v = min(usable, key=lambda f: (abs(f[0] - k), -f[0]))

@@ -61,10 +61,11 @@ def parse(doc: Any, where: str) -> Prior:
         if k in ("size_range", "lower", "upper"):
             ok = isinstance(v, list) and v and all(_number(x) for x in v) and \
                 (k != "size_range" or (len(v) == 2 and v[0] < v[1])) and \
-                (k == "size_range" or all(0 < x < 100 for x in v))
+                (k == "size_range" or all(0.1 <= x <= 10 for x in v))
             if not ok:
-                raise DataError(where, f"prior.{k}", "expected a list of positive numbers"
-                                + (" (low, high)" if k == "size_range" else "") + f", found {v!r}")
+                raise DataError(where, f"prior.{k}", (
+                    "expected [low, high] log sizes with low < high" if k == "size_range" else
+                    "expected a list of tail factors from 0.1 to 10") + f", found {v!r}")
             values[k] = tuple(float(x) for x in v)
         elif k == "centre_years":
             if not (isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 100):
@@ -72,8 +73,9 @@ def parse(doc: Any, where: str) -> Prior:
             values[k] = v
         else:
             bounds = {"noise": (1e-6, 1e3), "drift_strength": (1e-6, 1e6), "persistence": (0, 1),
-                      "vol_strength": (1e-3, 1e6), "centre_error_year": (0, 10),
-                      "centre_error_trend": (0, 10)}.get(k, (-50, 50))
+                      "vol_strength": (1e-3, 1e6), "centre_error_year": (0, 2),
+                      "centre_error_trend": (0, 2), "vol_intercept": (-10, 2),
+                      "vol_slope": (-2, 2)}[k]
             if not (_number(v) and bounds[0] <= v <= bounds[1]):
                 raise DataError(where, f"prior.{k}", f"expected a number in [{bounds[0]:g}, "
                                 f"{bounds[1]:g}], found {v!r}")
@@ -84,7 +86,7 @@ def parse(doc: Any, where: str) -> Prior:
     pairs = []
     for i, row in enumerate(index):
         ok = (isinstance(row, dict) and isinstance(row.get("year"), int)
-              and _number(row.get("mean_log_growth")))
+              and not isinstance(row.get("year"), bool) and _number(row.get("mean_log_growth")))
         if not ok:
             raise DataError(where, f"index[{i}]", f"expected {{year, mean_log_growth}}, found {row!r}")
         pairs.append((int(row["year"]), float(row["mean_log_growth"])))

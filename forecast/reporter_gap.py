@@ -28,14 +28,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from forecast.tails import t_logpdf
+
 #: Joint years before the predictive score compares the two gap models.
 MIN_SCORED = 4
-
-
-def _t_logpdf(x: np.ndarray | float, df: float, loc: float, scale: float) -> np.ndarray:
-    z = (np.asarray(x, dtype=float) - loc) / scale
-    return np.asarray(math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
-                      - math.log(scale) - (df + 1) / 2 * np.log1p(z * z / df))
 
 
 @dataclass(frozen=True)
@@ -70,12 +66,12 @@ class GapModel:
         """Log density of a path's gaps (paths x years) in ``years`` (after ``last_year``,
         increasing)."""
         if self.kind == "level":
-            return _t_logpdf(gaps, self.df, self.loc, self.scale).sum(axis=1)
+            return t_logpdf(gaps, self.df, self.loc, self.scale).sum(axis=1)
         out = np.zeros(len(gaps))
         prev, prev_year = np.full(len(gaps), self.last_gap), self.last_year
         for j, y in enumerate(years):
             step = self.scale * math.sqrt(y - prev_year)
-            out += _t_logpdf(gaps[:, j] - prev, self.df, 0.0, step)
+            out += t_logpdf(gaps[:, j] - prev, self.df, 0.0, step)
             prev, prev_year = gaps[:, j], y
         return out
 
@@ -129,9 +125,9 @@ def fit_gap(years: np.ndarray, gaps: np.ndarray) -> GapModel:
         lv, rw = level(gaps[:i]), walk(years[:i], gaps[:i])
         if rw is None:
             continue
-        score["level"] += float(_t_logpdf(gaps[i], lv[2], lv[0], lv[1]))
+        score["level"] += float(t_logpdf(gaps[i], lv[2], lv[0], lv[1]))
         step = rw[1] * math.sqrt(years[i] - years[i - 1])
-        score["random-walk"] += float(_t_logpdf(gaps[i] - gaps[i - 1], rw[2], 0.0, step))
+        score["random-walk"] += float(t_logpdf(gaps[i] - gaps[i - 1], rw[2], 0.0, step))
         scored += 1
     mean = {k: v / scored for k, v in score.items()} if scored else {"level": 0.0}
     kind = "random-walk" if scored and score["random-walk"] > score["level"] else "level"

@@ -299,6 +299,6 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
 
 
 def antithetic_ok(model: object) -> bool:
-    """Whether a model draws antithetic pairs: the random walk with drift and Theta, and
-    calibrated versions and mixtures of them."""
+    """Whether a model draws antithetic pairs: the pooled model, the random walk with drift
+    and Theta, and calibrated versions of them."""
     return offers(model, "simulate_antithetic")

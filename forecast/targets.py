@@ -18,7 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from forecast import metrics
 from forecast.errors import ForecastError
+from forecast.limits import MAX_HORIZON
 from forecast.models.pooled import Prior
 
 #: Paths per `by` target (a level target with a closed form needs none).
@@ -65,17 +67,19 @@ def answer(t: RegistryTarget, model: str = "auto", *, prior: Prior | None = None
            seed: int = 0, calibrate: bool = True) -> Answer:
     """P(t is reached) under ``model``: in closed form for a level target where the model has
     one, else from ``paths`` simulated paths on the target's own stream (seed, id)."""
+    from forecast.models import offers
     from forecast.models.combination import build
 
     h = t.year - t.last_year
     base = dict(id=t.id, met=t.met, kind=t.kind, horizon=h, last_year=t.last_year)
-    if h < 1:
-        return Answer(probability=None, error=f"target year {t.year} is not after the last figure "
+    if h < 1 or h > MAX_HORIZON:
+        why = "is not after" if h < 1 else f"is more than {MAX_HORIZON} years after"
+        return Answer(probability=None, error=f"target year {t.year} {why} the last figure "
                       f"({t.last_year})", **base)  # type: ignore[arg-type]
     try:
         m = build(model, t.years, np.log(t.values), calibrate=calibrate, prior=prior).model
         r = math.log(t.value) - m.last_log
-        if t.kind == "level" and hasattr(m, "prob_at_least"):
+        if t.kind == "level" and offers(m, "prob_at_least"):
             return Answer(probability=float(m.prob_at_least(r, h)), method="closed-form",  # type: ignore[attr-defined]
                           **base)  # type: ignore[arg-type]
         rng = np.random.default_rng([seed, zlib.crc32(t.id.encode("utf-8"))])
@@ -102,10 +106,6 @@ def answer_all(targets: Sequence[RegistryTarget], model: str = "auto", *, prior:
             if progress is not None:
                 progress(i + 1)
     return out
-
-
-def brier(p: np.ndarray, y: np.ndarray) -> float:
-    return float(np.mean((p - y) ** 2))
 
 
 def log_score(p: np.ndarray, y: np.ndarray) -> float:
@@ -174,8 +174,8 @@ def scores(answers: Sequence[Answer]) -> dict[str, Any]:
     base = float(y.mean())
     slope, intercept = reliability_fit(p, y)
     gap, gap_se = clustered_gap(p, y, np.array([a.last_year for a in ok]))
-    return {"n": len(ok), "brier": brier(p, y), "log_score": log_score(p, y), "base_rate": base,
-            "base_rate_brier": brier(np.full_like(y, base), y),
+    return {"n": len(ok), "brier": metrics.brier(p, y), "log_score": log_score(p, y), "base_rate": base,
+            "base_rate_brier": metrics.brier(np.full_like(y, base), y),
             "base_rate_log_score": log_score(np.full_like(y, base), y),
             "mean_probability": float(p.mean()), "mean_minus_met": gap,
             "mean_minus_met_se_clustered": gap_se,

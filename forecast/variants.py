@@ -42,6 +42,7 @@ import numpy as np
 from forecast import keypaths
 from forecast.compare import paired
 from forecast.errors import ForecastError
+from forecast.models.pooled import Prior
 from forecast.pipeline import RunResult, run
 from forecast.scenario import IMPLICIT, GrowthAdjust, GrowthHistorical, Scenario
 
@@ -96,15 +97,15 @@ def grid(axes: Mapping[str, Sequence[Any]]) -> list[tuple[tuple[str, Any], ...]]
 
 
 def _run(prep: Prepared, where: str, paths: int, seed: int,
-         fits: dict[str, Any]) -> RunResult:
+         fits: dict[str, Any], prior: Prior | None = None) -> RunResult:
     return run(prep.scenario, where=where, paths=paths, seed=seed, series=prep.series,
                per_model=False, fits=fits, scenario_sha256=prep.file.sha256,
-               data_sha256=prep.data_sha256, mirror=prep.mirror)
+               data_sha256=prep.data_sha256, mirror=prep.mirror, prior=prior)
 
 
 def sweep(tree: Mapping[str, Any], axes: Mapping[str, Sequence[Any]], prepare: Prepare, *,
           where: str, paths: int, seed: int, fits: dict[str, Any] | None = None,
-          verb: str = "--set") -> Sweep:
+          verb: str = "--set", prior: Prior | None = None) -> Sweep:
     """Run the scenario at every point of the grid, with common random numbers.
 
     Parameters
@@ -123,12 +124,14 @@ def sweep(tree: Mapping[str, Any], axes: Mapping[str, Sequence[Any]], prepare: P
         Common to every point.
     fits : dict, optional
         Fit cache (:func:`forecast.pipeline.fit`); one is made if not given.
+    prior : Prior, optional
+        The pooled priors (``--priors``); default the shipped ones.
     """
     fits = {} if fits is None else fits
     points = []
     for changes in grid(axes):
         prep = prepare(tree, changes, verb=verb, block=None if verb == "--set" else "sweep")
-        points.append(Point(changes, _run(prep, where, paths, seed, fits)))
+        points.append(Point(changes, _run(prep, where, paths, seed, fits, prior)))
     written = {}
     for key in axes:
         try:

@@ -51,6 +51,9 @@ def test_recovers_what_the_panel_was_drawn_from(learned) -> None:
 
 def test_nothing_after_until_is_used() -> None:
     panel = simulated_panel(30, range(1995, 2021), seed=2)
+    # a series that starts before every other: its early origins come before the index
+    early = simulated_panel(1, range(1975, 2021), seed=9)["S000"]
+    panel["EARLY"] = early
     a, _ = learn.learn(panel, until=2014, validation_years=4)
     changed = {k: (y, np.where(y > 2014, v * 3.0, v)) for k, (y, v) in panel.items()}
     b, _ = learn.learn(changed, until=2014, validation_years=4)
@@ -125,6 +128,23 @@ def test_learn_on_the_command_line_then_run_with_its_priors(cli: Invoke, tmp_pat
     assert mine["model"]["pool"]["centre_years"] == [2015, 2016, 2017, 2018, 2019]
 
 
+def test_a_panel_of_one_size_learns_priors_that_run(cli: Invoke, tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    rows = ["series_id,year,value"] + [f"S{i},{y},{1e9 * np.exp(0.1 * rng.standard_normal()):.6g}"
+                                       for i in range(12) for y in range(2000, 2016)]
+    (tmp_path / "flat.csv").write_text("\n".join(rows) + "\n")
+    assert cli("learn", "--panel", "flat.csv", "--out", "p.json").exit_code == 0
+    write(tmp_path, "s.yaml", "name: s\nhistory: {2013: 1e9, 2014: 1.1e9, 2015: 1.0e9}\n"
+          "target: {value: 1.2e9, year: 2017}\nsimulation: {paths: 2000}\n")
+    r = cli("run", "s.yaml", "--priors", "p.json")
+    assert r.exit_code == 0, r.output
+    # a sweep uses the same priors as a single run
+    one = json.loads(cli("run", "s.yaml", "--priors", "p.json", "--json").stdout)
+    sw = json.loads(cli("run", "s.yaml", "--priors", "p.json", "--json", "--set",
+                        "target.value=1.2e9").stdout)
+    assert sw["sweep"]["points"][0]["probability"] == pytest.approx(one["monte_carlo"]["probability"])
+
+
 def test_learn_usage_and_data_errors(cli: Invoke, tmp_path: Path) -> None:
     r = cli("learn", "--out", "x.json")
     assert r.exit_code == 2
@@ -132,3 +152,11 @@ def test_learn_usage_and_data_errors(cli: Invoke, tmp_path: Path) -> None:
     r = cli("learn", "--panel", "tiny.csv", "--out", "x.json")
     assert r.exit_code == 1 and len(r.stderr.splitlines()) == 1 and r.stderr.startswith("tiny.csv: ")
     assert not (tmp_path / "x.json").exists()
+    # enough years for the index, none with a later value to learn from before the cut
+    panel = simulated_panel(8, range(2000, 2012), seed=6)
+    rows = ["series_id,year,value"] + [f"{k},{y},{v!r}" for k, (ys, vs) in panel.items()
+                                       for y, v in zip(ys.tolist(), vs.tolist())]
+    (tmp_path / "p11.csv").write_text("\n".join(rows) + "\n")
+    r = cli("learn", "--panel", "p11.csv", "--out", "x.json", "--centre-years", "1",
+            "--validation-years", "9")
+    assert r.exit_code == 1 and len(r.stderr.splitlines()) == 1 and "nothing to learn" in r.stderr

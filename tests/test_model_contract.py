@@ -94,6 +94,13 @@ def test_auto_uses_theta_for_a_series_the_pool_does_not_describe() -> None:
     assert build("auto", YEARS, LOGS).used == ("pooled",)
 
 
+def test_auto_says_why_when_nothing_it_may_use_fits() -> None:
+    with pytest.raises(ModelError) as e:
+        build("auto", np.array([1900, 1901]), np.log([1e9, 1.1e9]))
+    message = e.value.problems[0].message
+    assert "pooled" in message and "theta" in message and "rw-drift" in message, message
+
+
 def test_auto_fits_every_model_for_per_model_answers() -> None:
     built = build("auto", YEARS, LOGS, every=True)
     assert built.model is built.members["pooled"]

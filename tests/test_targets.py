@@ -128,3 +128,28 @@ def test_one_failing_scenario_does_not_stop_the_others(cli: Invoke, tmp_path: Pa
     assert d[1]["scenario"]["name"] == "good" and 0 < d[1]["probability"] < 1
     text = cli("run", "bad.yaml", "good.yaml")
     assert text.exit_code == 1 and text.stdout.startswith("good")
+
+
+def test_every_model_answers_level_and_by_targets(cli: Invoke, tmp_path: Path) -> None:
+    # models without a closed form (ets) are simulated, never a traceback
+    rows = ["id,history,target_value,target_year,kind,met"] + [
+        f"T{i},{';'.join(f'{2005 + j}={1e9 * 1.05 ** j * (1 + 0.05 * (-1) ** j):.6g}' for j in range(12))},"
+        f"2e9,2019,{'level' if i % 2 else 'by'},{i % 2}" for i in range(4)]
+    (tmp_path / "r.csv").write_text("\n".join(rows) + "\n")
+    for model in ("ets", "theta", "rw-drift"):
+        r = cli("backtest", "--targets", "r.csv", "--model", model, "--paths", "1000", "--json")
+        assert r.exit_code == 0, (model, r.output)
+        assert json.loads(r.stdout)["n"] == 4
+
+
+def test_a_target_year_out_of_range_is_one_line(cli: Invoke, tmp_path: Path) -> None:
+    for year in ("99999999999999999999", "50000"):
+        (tmp_path / "r.csv").write_text("id,history,target_value,target_year,kind,met\n"
+                                        f"X,2015=1e9;2016=1e9;2017=1e9,2e9,{year},level,0\n")
+        r = cli("backtest", "--targets", "r.csv")
+        assert r.exit_code == 1 and len(r.stderr.splitlines()) == 1, r.output
+        assert r.stderr.startswith("r.csv: row 2, target_")
+    (tmp_path / "r.csv").write_text("id,history,target_value,target_year,kind,met\n"
+                                    "X,1900=1e9;1901=1e9;1902=1e9,2e9,2190,level,0\n")
+    d = json.loads(cli("backtest", "--targets", "r.csv", "--json").stdout or "{}") or {}
+    assert not d  # nothing to score: one line, exit 1

@@ -44,13 +44,10 @@ class Fitted(Protocol):
 
 def offers(model: object, method: str) -> bool:
     """Whether ``model`` can use ``method`` (``prob_at_least``, ``simulate_antithetic``):
-    a wrapper (a calibrated model, its ``base``) or a mixture (its ``members``) can when
-    what it wraps can; a single model when it defines the method."""
+    a wrapper (a calibrated model, its ``base``) can when what it wraps can; a single model
+    when it defines the method."""
     if hasattr(model, "base"):
         return offers(model.base, method)
-    members = getattr(model, "members", None)
-    if isinstance(members, tuple):
-        return all(offers(m, method) for m in members)
     return hasattr(model, method)
 
 

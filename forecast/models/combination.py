@@ -97,9 +97,11 @@ def build(name: str, years: np.ndarray, logs: np.ndarray, *, calibrate: bool = T
             chosen = m
             break
         except ModelError as e:
-            if m == order[-1]:
-                raise
             failures[m] = e.problems[0].message
+            if m == order[-1]:
+                if len(failures) == 1:
+                    raise
+                raise ModelError(m, "", "; ".join(f"{k}: {v}" for k, v in failures.items())) from None
     for m in MEMBERS if every else ():
         if m not in fitted and m not in failures:
             try:

@@ -72,10 +72,11 @@ class Prior:
     def centre(self, origin: int) -> tuple[float, tuple[int, ...]]:
         """The pool's centre for a forecast from ``origin``: the mean log growth of all pairs
         over the last :attr:`centre_years` years of the index up to ``origin`` (the years
-        used are returned); before the index starts, its mean over every year."""
+        used are returned); before the index starts, over its first :attr:`centre_years`
+        years (the nearest it has; never a later stretch chosen with hindsight)."""
         years = [y for y, _ in self.index if y <= origin][-self.centre_years:]
         if not years:
-            years = [y for y, _ in self.index]
+            years = [y for y, _ in self.index][:self.centre_years]
         values = dict(self.index)
         return float(np.mean([values[y] for y in years])), tuple(years)
 
@@ -268,10 +269,13 @@ class Pooled:
     sum of squares plus :math:`\\kappa(b_\\mu - c_T)^2`. The figures of years
     :math:`T+1..T+h` (year :math:`j` growing by :math:`c_T + \\phi^j(\\mu - c_T)`) are
     then jointly Student-t with :math:`2a_0 + n - 1` degrees of freedom: the best
-    linear predictor and its error covariance, scaled by the posterior mean of
-    :math:`\\sigma^2`, plus the pool's centre error :math:`\\tau_1^2\\min(j,k) +
-    \\tau_2^2 jk`. The pair's own weight is the share of the drift's posterior
-    precision that comes from its figures, :math:`1 - \\kappa (A^{-1})_{\\mu\\mu}`.
+    linear predictor and its error covariance scaled by :math:`b_n/a_n` (the
+    inverse-gamma posterior's rate over shape), plus the pool's centre error
+    :math:`\\tau_1^2\\min(j,k) + \\tau_2^2 jk`, which is added to the scale matrix and so
+    shares the Student-t's mixing variable (an approximation: exactly, it would be an
+    independent normal; simulation and closed form use the same one). The pair's own
+    weight is the share of the drift's posterior precision that comes from its figures,
+    :math:`1 - \\kappa (A^{-1})_{\\mu\\mu}`.
     Finally each year's deviations below and above the median are scaled by that
     year's lower and upper tail factors (monotone, so quantiles map exactly and
     :meth:`prob_at_least` stays in closed form).
@@ -314,7 +318,8 @@ class Pooled:
 
     @property
     def sigma(self) -> float:
-        """Posterior mean scale of the yearly random walk, :math:`\\sqrt{b_n/a_n}`."""
+        """Scale of the yearly random walk, :math:`\\sqrt{b_n/a_n}` (rate over shape of the
+        inverse-gamma posterior of :math:`\\sigma^2`)."""
         return float(np.sqrt(self.post.rate[0] / self.post.shape[0]))
 
     def joint(self, h: int) -> tuple[float, np.ndarray, np.ndarray]:

@@ -183,11 +183,6 @@ def _model_blocks(result: Mapping[str, Any]) -> list[Block]:
     requested = m.get("requested")
     how = f" (requested: {requested})" if requested and requested != chosen else ""
     blocks.append(Para(f"Model of this answer: {chosen}{how}. {m.get('description', '')}".strip()))
-    members = m.get("members") or []
-    if len(members) > 1:
-        blocks.append(Table(("Member", "Weight", "Description"),
-                            tuple((x["name"], f"{float(x['weight']):.2f}", x.get("description", ""))
-                                  for x in members), (False, True, False), "Members of the combination"))
     by_model = result.get("probability_by_model") or {}
     if by_model:
         rows = tuple(_model_row(name, v, name == chosen) for name, v in by_model.items())

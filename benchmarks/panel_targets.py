@@ -54,8 +54,8 @@ def write_panel(panel: dict, path: Path) -> None:
 
 
 def score_line(label: str, r: dict) -> str:
-    bins = [b for b in r["reliability"] if b["n"] >= 100]
-    worst = max((abs(b["mean_probability"] - b["share_met"]) for b in bins), default=float("nan"))
+    bins = [b for b in r["reliability"] if b["count"] >= 100]
+    worst = max((abs(b["mean_predicted"] - b["observed"]) for b in bins), default=float("nan"))
     return (f"{label:38s} {r['n']:5d} {r['brier']:.4f} {r['log_score']:.4f} {r['mean_probability']:.3f} "
             f"{r['base_rate']:.3f} {r['mean_minus_met']:+.3f} ({r['mean_minus_met_se_clustered']:.3f}) "
             f"{r['reliability_slope']:5.2f} {worst:6.3f}")

@@ -59,7 +59,7 @@ def learn(
 ) -> None:
     """Learn the pooled priors (drift, volatility, noise, the pool's centre and tail factors)
     from a panel of series, using only values up to --until; prints what it learned."""
-    from forecast import files, priors, render_targets
+    from forecast import files, priors, render, render_targets
     from forecast import learn as lrn
 
     try:
@@ -84,9 +84,7 @@ def learn(
             f"{cut}.", panel={"file": where, "sha256": files.sha256_file(panel), "series": len(data),
                               "until": cut},
             evidence=evidence, counts={int(k): v for k, v in evidence["index_series"].items()})
-        from forecast import render
-
-        files.write_files(out.parent if str(out.parent) else Path("."), {out.name: render.to_json(doc)})
+        files.write_files(out.parent, {out.name: render.to_json(doc)})
     except ForecastError as e:
         fail(e)
     sys.stdout.write(render_targets.learn_text(doc))
@@ -106,8 +104,9 @@ def backtest_targets(registry: Path, model: str, prior_file: Path | None, paths:
     start = time.perf_counter()
     answers = targets.answer_all(rows, model, prior=prior, paths=paths, seed=seed, calibrate=calibration,
                                  progress=_progress(f"{model}", len(rows)))
-    baseline = targets.answer_all(rows, "rw-drift", paths=paths, seed=seed, calibrate=False,
-                                  progress=_progress("rw-drift (baseline)", len(rows)))
+    baseline = answers if (model, calibration) == ("rw-drift", False) else targets.answer_all(
+        rows, "rw-drift", paths=paths, seed=seed, calibrate=False,
+        progress=_progress("rw-drift (baseline)", len(rows)))
     out = {"source": files.display_path(registry), "model": model,
            "priors": files.display_path(prior_file) if prior_file else "shipped",
            "calibration": calibration, "paths": paths, "seed": seed,

@@ -104,18 +104,14 @@ def task_stream(seed: int, series_id: str, origin: int) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(series_id.encode("utf-8")), origin])
 
 
-def make_tasks(panel: Panel, *, until: int, seed: int, first_origin: int | None = None,
-               last_origin: int | None = None) -> list[Batch]:
+def make_tasks(panel: Panel, *, until: int, seed: int, first_origin: int | None = None) -> list[Batch]:
     """Learning tasks (see the module notes), batched by padded length."""
     rows: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray, int, int]]] = {}
     for k, (sid, (years, values)) in enumerate(panel.items()):
         logs = np.log(values)
         where = {int(y): i for i, y in enumerate(years)}
         for i, T in enumerate(years.tolist()):
-            if T >= until or (first_origin is not None and T < first_origin) or \
-                    (last_origin is not None and T > last_origin):
-                continue
-            if i < 2:
+            if i < 2 or T >= until or (first_origin is not None and T < first_origin):
                 continue
             rng = task_stream(seed, sid, T)
             n = LENGTHS[rng.integers(len(LENGTHS))]
@@ -168,12 +164,14 @@ class _Prepared:
     seen: np.ndarray
 
 
-def _prepare(batches: list[Batch], q: float, base: Prior) -> list[_Prepared]:
+def _prepare(batches: list[Batch], prior: Prior) -> list[_Prepared]:
+    """Each batch's sufficient statistics for ``prior.noise``, centres and outcomes."""
     out = []
     for b in batches:
-        centres = np.array([base.centre(int(T))[0] for T in b.origin])
+        origins, where = np.unique(b.origin, return_inverse=True)
+        centres = np.array([prior.centre(int(T))[0] for T in origins])[where]
         seen = np.isfinite(b.future)
-        out.append(_Prepared(suff=sufficient(b.t, b.y, b.mask, q), centre=centres,
+        out.append(_Prepared(suff=sufficient(b.t, b.y, b.mask, prior.noise), centre=centres,
                              future=np.where(seen, b.future, 0.0), seen=seen))
     return out
 
@@ -195,19 +193,19 @@ def fit_hyper(batches: list[Batch], base: Prior, progress: Progress | None = Non
     (module notes, step 3); returns the prior and its mean log score."""
     from scipy.optimize import minimize, minimize_scalar
 
-    best: dict[str, Any] = {"x": START.copy(), "score": -np.inf, "prior": base}
+    best: dict[str, Any] = {"score": -np.inf, "prior": base}
     x_start = START.copy()
 
     def inner(log_q: float) -> float:
         nonlocal x_start
         q_prior = replace(base, noise=float(np.exp(log_q)))
-        prepared = _prepare(batches, q_prior.noise, q_prior)
+        prepared = _prepare(batches, q_prior)
         r = minimize(lambda x: -mean_log_score(prepared, _with(q_prior, x)), x_start,
                      method="L-BFGS-B", bounds=BOUNDS, options={"maxiter": 300})
         x_start = r.x
         score = -float(r.fun)
         if score > best["score"]:
-            best.update(x=r.x, score=score, prior=_with(q_prior, r.x))
+            best.update(score=score, prior=_with(q_prior, r.x))
         if progress is not None:
             progress(f"noise ratio {np.exp(log_q):.3f}: mean log score {score:.4f}")
         return -score
@@ -221,7 +219,7 @@ def standardised(batches: list[Batch], prior: Prior) -> tuple[np.ndarray, np.nda
     """Standardised errors of every outcome under ``prior`` (before tail factors):
     (z, degrees of freedom, years ahead, outcome year), one entry per outcome."""
     zs, dfs, hs, ys = [], [], [], []
-    for b, p in zip(batches, _prepare(batches, prior.noise, prior)):
+    for b, p in zip(batches, _prepare(batches, prior)):
         post = posterior(p.suff, prior, p.centre)
         df, loc, scale = marginals(post, prior, HORIZON)
         z = (p.future - loc) / scale
@@ -250,9 +248,9 @@ def tail_factors(z: np.ndarray, df: np.ndarray, h: np.ndarray, year: np.ndarray
     """One lower and one upper tail factor for every year ahead (module notes, step 4), and
     the evidence, with each year ahead's own estimate beside them.
 
-    Years ahead share their factors: learned on a few years of outcomes, factors per year
-    ahead move by more than their clustered standard errors allow to trust (and quantiles
-    that jump from one year to the next would follow), while the shared factor pools them."""
+    Years ahead share their factors: each year ahead's own factor rests on fewer outcomes
+    and fewer outcome years, and quantiles that jump from one year ahead to the next would
+    follow, while the shared factor pools them."""
 
     def estimate(sel: np.ndarray, levels: tuple[float, ...]) -> tuple[float, float]:
         est = _best_factor(z[sel], df[sel], levels)
@@ -317,14 +315,17 @@ def learn(panel: Panel, *, until: int, centre_years: int = 5, validation_years: 
         raise ValueError(f"the panel has {known} year(s) up to {until} with the growth of at least "
                          f"{MIN_INDEX_SERIES} series; at least {centre_years + validation_years} "
                          "(--centre-years plus --validation-years) needed")
-    sizes = np.concatenate([np.log(v[y <= until]) for y, v in panel.values()])
-    lo, hi = float(np.quantile(sizes, 0.01)), float(np.quantile(sizes, 0.99))
-    lo, hi = (lo - 0.5, hi + 0.5) if hi - lo < 1.0 else (lo, hi)  # one size only: a range around it
-    base = Prior(noise=0.3, drift_strength=10.0, persistence=0.5, vol_strength=4.0,
-                 vol_intercept=-1.6, vol_slope=-0.2,
-                 size_range=(lo, hi),
-                 centre_error_year=0.1, centre_error_trend=0.05, centre_years=centre_years,
-                 index=tuple((y, m) for y, m, _ in index))
+    def start_from(upto: int) -> Prior:
+        """Where the search starts, with the sizes the panel shows up to ``upto``."""
+        sizes = np.concatenate([np.log(v[y <= upto]) for y, v in panel.values()])
+        low, high = float(np.quantile(sizes, 0.01)), float(np.quantile(sizes, 0.99))
+        if high - low < 1.0:  # one size only: a range around it
+            low, high = low - 0.5, high + 0.5
+        return Prior(noise=0.3, drift_strength=10.0, persistence=0.5, vol_strength=4.0,
+                     vol_intercept=-1.6, vol_slope=-0.2, size_range=(low, high),
+                     centre_error_year=0.1, centre_error_trend=0.05, centre_years=centre_years,
+                     index=tuple((y, m) for y, m, _ in index))
+
     cut = until - validation_years
     every = make_tasks(panel, until=until, seed=seed)
     early = make_tasks(panel, until=cut, seed=seed)
@@ -332,7 +333,7 @@ def learn(panel: Panel, *, until: int, centre_years: int = 5, validation_years: 
         raise ValueError(f"no history of at least 3 figures with a later value up to {cut} "
                          f"(--until minus --validation-years): nothing to learn from")
     say(f"1/2 learning on values up to {until} ({_count(every)} outcomes)")
-    prior, score = fit_hyper(every, base, progress)
+    prior, score = fit_hyper(every, start_from(until), progress)
     zi, dfi, hi, yi = standardised(every, prior)
     low, up, tails = tail_factors(zi, dfi, hi, yi)
     prior = replace(prior, lower=(low,) * HORIZON, upper=(up,) * HORIZON)
@@ -341,7 +342,7 @@ def learn(panel: Panel, *, until: int, centre_years: int = 5, validation_years: 
         f"{tails['upper']['estimate']:.2f}, s.e. {tails['upper']['se_clustered_by_year']:.2f})")
     # The same recipe learned on values up to `cut` only, scored on the later years.
     say(f"2/2 the same on values up to {cut}, scored on {cut + 1}-{until} (out of time)")
-    early_prior, _ = fit_hyper(early, base, progress)
+    early_prior, _ = fit_hyper(early, start_from(cut), progress)
     ze, dfe, he, ye = standardised(early, early_prior)
     low_e, up_e, _ = tail_factors(ze, dfe, he, ye)
     later = make_tasks(panel, until=until, seed=seed, first_origin=cut)

@@ -8,6 +8,8 @@ that broadcast against each other; scalar scores are the plain mean over all ele
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import ndtr
@@ -270,7 +272,7 @@ def brier(p: ArrayLike, outcome: ArrayLike) -> float:
     return float(np.mean((p - o) ** 2))
 
 
-def reliability(p: ArrayLike, outcome: ArrayLike, bins: int = 10) -> list[dict]:
+def reliability(p: ArrayLike, outcome: ArrayLike, bins: int | Sequence[float] = 10) -> list[dict]:
     """Reliability table: mean forecast probability against observed frequency, by bin.
 
     Parameters
@@ -279,9 +281,9 @@ def reliability(p: ArrayLike, outcome: ArrayLike, bins: int = 10) -> list[dict]:
         Forecast probabilities in [0, 1].
     outcome : array_like
         What happened: boolean or 0/1 (broadcast with ``p``).
-    bins : int
-        Number of equal-width bins on [0, 1]; bin k is [k/bins, (k+1)/bins), the last
-        one also holds 1.0.
+    bins : int or sequence of float
+        Number of equal-width bins on [0, 1], or the bins' edges from 0 to 1; bin k is
+        [edge k, edge k+1), the last one also holds 1.0.
 
     Returns
     -------
@@ -296,14 +298,19 @@ def reliability(p: ArrayLike, outcome: ArrayLike, bins: int = 10) -> list[dict]:
     diagram of Murphy & Winkler 1977, *Applied Statistics* 26(1):41-47; Gneiting &
     Raftery 2007, section 3.1).
     """
-    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
-        raise ValueError(f"bins must be a positive integer, got {bins!r}")
+    if isinstance(bins, (int, np.integer)) and not isinstance(bins, bool) and bins >= 1:
+        edges = np.linspace(0.0, 1.0, int(bins) + 1)
+    elif not isinstance(bins, (bool, int, np.integer)) and len(bins) >= 2 and bins[0] == 0.0 \
+            and bins[-1] == 1.0 and bool(np.all(np.diff(bins) > 0)):
+        edges = np.asarray(bins, dtype=float)
+    else:
+        raise ValueError(f"bins must be a positive integer or increasing edges from 0 to 1, got {bins!r}")
     p, o = _probabilities(p, outcome)
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    index = np.minimum(np.searchsorted(edges, p, side="right") - 1, bins - 1)
-    count = np.bincount(index, minlength=bins)
-    predicted = np.bincount(index, weights=p, minlength=bins)
-    observed = np.bincount(index, weights=o, minlength=bins)
+    k_bins = len(edges) - 1
+    index = np.minimum(np.searchsorted(edges, p, side="right") - 1, k_bins - 1)
+    count = np.bincount(index, minlength=k_bins)
+    predicted = np.bincount(index, weights=p, minlength=k_bins)
+    observed = np.bincount(index, weights=o, minlength=k_bins)
     return [{"bin": [float(edges[k]), float(edges[k + 1])],
              "mean_predicted": float(predicted[k] / count[k]),
              "observed": float(observed[k] / count[k]),

@@ -14,7 +14,7 @@ from forecast.feasibility import Feasibility, assess, probability_of
 from forecast.limits import MAX_HORIZON
 from forecast.models import Fitted, offers
 from forecast.models.combination import Built, build, one_blas_thread
-from forecast.models.pooled import Prior
+from forecast.models.pooled import Pooled, Prior
 from forecast.nowcast import MONTHS, Nowcast, nowcast_for, rounding_half_width
 from forecast.reporter_gap import Mirror, fit_gap
 from forecast.scenario import GrowthHistorical, Scenario, Target
@@ -51,6 +51,7 @@ class RunResult:
     nowcast: Nowcast | None = None
     mirror: Mirror | None = None
     precision: float | None = None
+    prior: Prior | None = None
 
 
 def series_for(scenario: Scenario, data: TradeData | None, where: str) -> TradeSeries:
@@ -309,7 +310,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
                              f"model {model.name}") + " draws no antithetic pairs: plain sampling"]
                          if asked and not pairs else [])),
                      scenario_sha256=scenario_sha256, data_sha256=data_sha256, nowcast=nowcast,
-                     mirror=mirror, precision=precision)
+                     mirror=mirror, precision=precision, prior=prior)
 
 
 def _notes(scenario: Scenario, series: TradeSeries, built: Built,
@@ -339,17 +340,15 @@ def _notes(scenario: Scenario, series: TradeSeries, built: Built,
             notes.append(f"{nowcast.period}: {nowcast.value / 1e6:,.1f}m is known only to its printed "
                          f"precision ({lo / 1e6:,.1f}m to {hi / 1e6:,.1f}m); the answer integrates "
                          "over that range")
+    if built.outside_pool:
+        notes.append(f"auto uses {built.used[0]}, not the pooled model: the pooled priors describe "
+                     f"trade in US$ by calendar year, and this series is not that "
+                     f"({built.outside_pool})")
     for name, reason in built.failures:
-        if reason.startswith("not used by auto: "):
-            notes.append(f"auto uses {built.used[0]}, not the pooled model: the pooled priors describe "
-                         f"trade in US$ by calendar year, and this series is not that ("
-                         f"{reason.removeprefix('not used by auto: ')})")
-        else:
-            notes.append(f"model {name} could not be fitted (left out of the comparison by model): "
-                         f"{reason}")
-    pooled = built.model if getattr(built.model, "name", "") == "pooled" else None
-    if pooled is not None and pooled.centre_years and pooled.centre_years[-1] < series.last_year:
-        used = pooled.centre_years
+        notes.append(f"model {name} could not be fitted (left out of the comparison by model): "
+                     f"{reason}")
+    if isinstance(built.model, Pooled) and built.model.centre_years[-1] < series.last_year:
+        used = built.model.centre_years
         notes.append(f"the pool's centre is all pairs' growth in {used[0]}–{used[-1]}: the priors' "
                      f"panel ends in {used[-1]}, {series.last_year - used[-1]} year(s) before the last "
                      "figure")
@@ -367,7 +366,8 @@ def _notes(scenario: Scenario, series: TradeSeries, built: Built,
 
 
 def fingerprint(prior: Prior | None) -> str:
-    """A short hash of a prior's values ('shipped' for the default), for cache keys."""
+    """A short hash of a prior's values ('shipped' for the default), for cache keys and the
+    JSON result (``model.priors``)."""
     if prior is None:
         return "shipped"
     import dataclasses
@@ -424,7 +424,7 @@ def extras(result: RunResult, data: TradeData | None, *, backtest_paths: int = 1
             update={"reporter": s.partner, "partner": s.reporter, "basis": None})})
         try:
             partner = run(other, data, where=result.where, paths=min(result.simulation.paths, 100_000),
-                          seed=result.simulation.seed, per_model=False)
+                          seed=result.simulation.seed, per_model=False, prior=result.prior)
             ps = partner.series
             ahead = sc.target.year - ps.last_year
             note = ((f"{s.partner}-reported figures published by {sc.data.as_of}" if sc.data.as_of
@@ -466,7 +466,8 @@ def extras(result: RunResult, data: TradeData | None, *, backtest_paths: int = 1
     summary = None
     if tasks:
         results = bt.run_tasks(tasks, [sc.model.name], paths=backtest_paths, seed=backtest_seed,
-                               calibrate=sc.model.calibration == "panel", workers=1)
+                               calibrate=sc.model.calibration == "panel", workers=1,
+                               prior=result.prior)
         full = bt.summarise(tasks, results, sc.model.name)
         if "smape" in full:
             summary = {"model": sc.model.name, "origins": [t.origin for t in tasks], "horizon": horizon,

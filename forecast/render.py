@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 from forecast.feasibility import QUANTILE_LEVELS
-from forecast.pipeline import Extras, RunResult, versions
+from forecast.pipeline import Extras, RunResult, fingerprint, versions
 from forecast.series import Used
 
 REPORTERS = {"KGZ": "Kyrgyz", "KAZ": "Kazakh"}
@@ -91,7 +91,8 @@ def summary(result: RunResult) -> str:
         mc = (f"{probability_text(f.probability, f.probability_se, f.paths)} "
               f"(Monte Carlo s.e.; {weighted}, seed {f.seed}{stop})")
         p = f.probability if result.closed_form is None else result.closed_form
-        lines.append(f"Probability    {headline_percent(p)}{_spread(result)}")
+        spread = _spread(result)
+        lines.append(f"Probability    {headline_percent(p)}" + (f" ({spread})" if spread else ""))
         if result.closed_form is None:
             lines.append(f"               P({'level' if t.kind == 'level' else 'reached'}) "
                          f"simulated: {mc}")
@@ -260,12 +261,12 @@ def headline_percent(p: float) -> str:
 
 
 def _spread(result: RunResult) -> str:
-    """`` (3.1–16.6% across models)`` where several models answered, else empty."""
+    """``3.1% to 17% across models`` where several models answered, else empty."""
     if len(result.by_model) < 2:
         return ""
     ps = [v["probability"] for v in _by_model(result, result.closed_form).values()]
     lo, hi = headline_percent(min(ps)), headline_percent(max(ps))
-    return f" ({lo} to {hi} across models)" if lo != hi else f" ({lo} under every model)"
+    return f"{lo} to {hi} across models" if lo != hi else f"{lo} under every model"
 
 
 def percent_text(p: float) -> str:
@@ -299,7 +300,7 @@ def answer(result: RunResult) -> str:
         assert nc is not None
         return (f"Certain: {s.measure} was already {money(nc.value)} in {month_range(nc.month)} "
                 f"{nc.year}, at or above the target of {money(t.value)}.")
-    spread = _spread(result).strip(" ()")
+    spread = _spread(result)
     spread = f"; {spread}" if spread else ""
     se = f.probability_se * 100
     when = f"in {t.year}" if t.kind == "level" else f"in some year up to {t.year}"
@@ -382,7 +383,7 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
         "paths": f.paths,
         "seed": f.seed,
         "model": {"name": m.name, "requested": sc.model.name, "description": m.describe(),
-                  "pool": pool_dict(m),
+                  "pool": pool_dict(m), "priors": fingerprint(result.prior),
                   "failed": [{"name": n, "reason": r} for n, r in result.built.failures]},
         "calibration": _calibration(result),
         "assumptions": {"growth": [g.model_dump(mode="json") for g in sc.growth],

@@ -35,8 +35,8 @@ def targets_text(r: dict[str, Any]) -> str:
     lines.append("")
     lines.append("P from-to      targets   mean P   share met")
     for b in r["reliability"]:
-        lines.append(f"{b['from']:4.2f}-{b['to']:4.2f}     {b['n']:7,d}   {b['mean_probability']:6.3f}"
-                     f"   {b['share_met']:9.3f}")
+        lines.append(f"{b['bin'][0]:4.2f}-{b['bin'][1]:4.2f}     {b['count']:7,d}   "
+                     f"{b['mean_predicted']:6.3f}   {b['observed']:9.3f}")
     lines.append("")
     for kind, s in r.get("by_kind", {}).items():
         if s.get("n"):

@@ -141,17 +141,6 @@ def reliability_fit(p: np.ndarray, y: np.ndarray) -> tuple[float | None, float |
     return (float(b), float(a)) if np.isfinite(a) and np.isfinite(b) else (None, None)
 
 
-def reliability_table(p: np.ndarray, y: np.ndarray) -> list[dict[str, float | int]]:
-    """Bins of P (:data:`BINS`) with their count, mean P and share met."""
-    rows = []
-    for lo, hi in zip(BINS[:-1], BINS[1:]):
-        s = (p >= lo) & ((p < hi) if hi < 1 else (p <= hi))
-        if s.any():
-            rows.append({"from": lo, "to": hi, "n": int(s.sum()), "mean_probability": float(p[s].mean()),
-                         "share_met": float(y[s].mean())})
-    return rows
-
-
 def clustered_gap(p: np.ndarray, y: np.ndarray, cluster: np.ndarray) -> tuple[float, float | None]:
     """Mean P minus the share met, and its standard error clustered by ``cluster`` (targets
     set in one year share that decade's shocks, so they are not independent)."""
@@ -180,7 +169,7 @@ def scores(answers: Sequence[Answer]) -> dict[str, Any]:
             "mean_probability": float(p.mean()), "mean_minus_met": gap,
             "mean_minus_met_se_clustered": gap_se,
             "reliability_slope": slope, "reliability_intercept": intercept,
-            "reliability": reliability_table(p, y)}
+            "reliability": metrics.reliability(p, y, BINS)}
 
 
 def report(answers: Sequence[Answer], baseline: Sequence[Answer] | None = None) -> dict[str, Any]:

@@ -58,7 +58,8 @@ def test_scores_against_hand_computations() -> None:
     assert s["base_rate"] == 0.5 and s["base_rate_brier"] == pytest.approx(0.25)
     assert s["base_rate_log_score"] == pytest.approx(np.log(2))
     assert s["mean_minus_met"] == pytest.approx(p.mean() - y.mean())
-    assert sum(b["n"] for b in s["reliability"]) == 4
+    assert sum(b["count"] for b in s["reliability"]) == 4
+    assert [b["bin"] for b in s["reliability"]] == [[0.0, 0.05], [0.1, 0.2], [0.5, 0.7], [0.7, 0.9]]
 
 
 def test_the_reliability_slope_tells_calibrated_from_overconfident() -> None:

@@ -33,12 +33,16 @@ class Built:
         The single models inside ``model``.
     failures : tuple of (name, reason)
         Models that could not be fitted, and why; never part of ``model``.
+    outside_pool : str
+        With ``auto``: why the pooled model does not describe this series (then ``auto`` is
+        another model), else empty.
     """
 
     model: Fitted
     members: dict[str, Fitted]
     used: tuple[str, ...]
     failures: tuple[tuple[str, str], ...]
+    outside_pool: str = ""
 
 
 def build(name: str, years: np.ndarray, logs: np.ndarray, *, calibrate: bool = True,
@@ -81,15 +85,15 @@ def build(name: str, years: np.ndarray, logs: np.ndarray, *, calibrate: bool = T
         return model
 
     order: tuple[str, ...] = (AUTO if name == "auto" else name,)
+    why = ""
     if name == "auto":
         if prior is None:
             from forecast.priors import shipped
 
             prior = shipped()
-        why = prior.outside(np.asarray(years), np.asarray(logs, dtype=float))
-        if why is not None:
+        why = prior.outside(np.asarray(years), np.asarray(logs, dtype=float)) or ""
+        if why:
             order = OUTSIDE_POOL
-            failures[AUTO] = f"not used by auto: {why}"
     chosen = order[-1]
     for m in order:
         try:
@@ -99,18 +103,20 @@ def build(name: str, years: np.ndarray, logs: np.ndarray, *, calibrate: bool = T
         except ModelError as e:
             failures[m] = e.problems[0].message
             if m == order[-1]:
-                if len(failures) == 1:
+                if len(failures) == 1 and not why:
                     raise
-                raise ModelError(m, "", "; ".join(f"{k}: {v}" for k, v in failures.items())) from None
+                tried = ([f"{AUTO}: not used: {why}"] if why else []) + [f"{k}: {v}" for k, v in
+                                                                         failures.items()]
+                raise ModelError(m, "", "; ".join(tried)) from None
     for m in MEMBERS if every else ():
-        if m not in fitted and m not in failures:
+        if m not in fitted and m not in failures and not (why and m == AUTO):
             try:
                 fitted[m] = attempt(m)
             except ModelError as e:
                 failures[m] = e.problems[0].message
     members = {m: fitted[m] for m in MEMBERS if m in fitted}
     fails = tuple((m, failures[m]) for m in MEMBERS if m in failures)
-    return Built(fitted[chosen], members, (chosen,), fails)
+    return Built(fitted[chosen], members, (chosen,), fails, why)
 
 
 #: What ``auto`` uses for a series the pool does not describe (no calendar years, or not

@@ -158,11 +158,10 @@ def sufficient(t: np.ndarray, y: np.ndarray, mask: np.ndarray, q: float) -> Suff
     yVy = np.einsum("bn,bn->b", y, sol[:, :, 2])
     gX = np.einsum("bn,bni->bi", t, sol[:, :, :2])
     gy = np.einsum("bn,bn->b", t, sol[:, :, 2])
-    Vt = np.linalg.solve(V, t[:, :, None])[:, :, 0]
-    c0 = np.einsum("bn,bn->b", t, Vt)
     n = mask.sum(axis=1)
     last = np.max(np.where(mask, t, -np.inf), axis=1)
-    return Sufficient(XVX=XVX, XVy=XVy, yVy=yVy, gX=gX, gy=gy, c0=c0, last_t=last, n=n,
+    # t is X's second column, so t' V^-1 t is already in gX
+    return Sufficient(XVX=XVX, XVy=XVy, yVy=yVy, gX=gX, gy=gy, c0=gX[:, 1], last_t=last, n=n,
                       size=np.sum(y, axis=1) / n)
 
 

@@ -37,6 +37,7 @@ from _shared import trade_panel  # noqa: E402
 
 from forecast.feasibility import weighted_quantiles  # noqa: E402
 from forecast.metrics import crps_weighted  # noqa: E402
+from forecast.reporter_gap import HALF_LIFE  # noqa: E402
 
 ORIGINS = range(2005, 2018)
 H = 2
@@ -48,7 +49,7 @@ def score(pair: tuple[str, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.n
     from forecast.models.combination import build
     from forecast.reporter_gap import Mirror, fit_gap
 
-    sid, (ya, va), (yb, vb), paths, seed = pair
+    sid, (ya, va), (yb, vb), paths, seed, half_life = pair
     a, b = dict(zip(ya.tolist(), va.tolist())), dict(zip(yb.tolist(), vb.tolist()))
     out = []
     for t in ORIGINS:
@@ -59,7 +60,8 @@ def score(pair: tuple[str, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.n
             continue
         joint = [y for y in sorted(set(a) & set(b)) if y <= t]
         try:
-            gap = fit_gap(np.array(joint), np.log([b[y] / a[y] for y in joint]))
+            gap = fit_gap(np.array(joint), np.log([b[y] / a[y] for y in joint]),
+                          half_life=half_life)
             built = build("auto", years, np.log([a[y] for y in years]), calibrate=True,
                           parameter_uncertainty=True, every=False)
         except (ValueError, ModelError):
@@ -91,15 +93,22 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--paths", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--half-life", type=float, default=HALF_LIFE,
+                    help="half-life of a joint year's weight in the gap model (inf: equal)")
+    ap.add_argument("--origins", default="2005-2017", help="first-last origin year (default 2005-2017)")
     ap.add_argument("--pairs", type=int, default=0, help="only the first N directed pairs (0: all)")
     args = ap.parse_args()
+    global ORIGINS
+    first, last = (int(x) for x in args.origins.split("-"))
+    ORIGINS = range(first, last + 1)
     start = time.perf_counter()
     panel = trade_panel()
     jobs = []
     for sid, series in panel.items():
         rep, par = sid.split("-")
         if f"{par}-{rep}" in panel:
-            jobs.append((sid, series, panel[f"{par}-{rep}"], args.paths, args.seed))
+            jobs.append((sid, series, panel[f"{par}-{rep}"], args.paths, args.seed,
+                         args.half_life))
     if args.pairs:
         jobs = jobs[:args.pairs]
     with mp.get_context("fork").Pool(os.cpu_count()) as pool:
@@ -107,7 +116,7 @@ def main() -> None:
     seconds = time.perf_counter() - start
     print(f"IMF DOTS panel: {len(jobs)} directed pairs where both countries report, origins "
           f"{ORIGINS[0]}-{ORIGINS[-1]}, the partner one year ahead; {args.paths} paths, seed "
-          f"{args.seed}; {seconds:.0f} s on {os.cpu_count()} cores\n")
+          f"{args.seed}; gap half-life {args.half_life:g} years; {seconds:.0f} s on {os.cpu_count()} cores\n")
     print(f"{'h':>2s} {'forecasts':>9s} {'method':>7s} {'cov80':>6s} {'cov95':>6s} {'CRPS':>7s} "
           f"{'sMAPE':>7s}")
     for h in range(1, H + 1):

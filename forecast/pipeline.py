@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,25 +17,123 @@ from forecast.models import Fitted, offers
 from forecast.models.combination import Built, build, one_blas_thread
 from forecast.models.pooled import Pooled, Prior
 from forecast.nowcast import MONTHS, Nowcast, nowcast_for, rounding_half_width
-from forecast.reporter_gap import Mirror, fit_gap
+from forecast.reporter_gap import SAME_BASIS, Mirror, fit_gap
 from forecast.scenario import GrowthHistorical, Scenario, Target
-from forecast.series import TradeData, TradeSeries, from_history, select, years_text
+from forecast.series import TradeData, TradeSeries, Used, from_history, select, years_text
 from forecast.simulate import SimulationResult, antithetic_ok, simulate
 
 #: Paths for each single model's probability beside ``auto``'s.
 BY_MODEL_PATHS = 50_000
 
 
-def closed_form(model: Fitted, log_ratio: float, h: int) -> float | None:
-    """P(log(level[T+h] / level[T]) >= log_ratio) in closed form, where the model has one."""
+#: Gauss-Legendre nodes and weights on [-1, 1] for integrating over a rounded last figure.
+_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(32)
+
+
+#: Gauss-Legendre (uniform) and Gauss-Hermite (normal) nodes for integrating over the last
+#: figure's rounding and revision.
+_LEG = np.polynomial.legendre.leggauss(24)
+_HERM = np.polynomial.hermite_e.hermegauss(16)
+
+
+@dataclass(frozen=True)
+class StartError:
+    """How precisely the last observed figure is known.
+
+    Attributes
+    ----------
+    rounding : float
+        Half-width of its rounding as a fraction of it (figures flagged ``rounded`` or from a
+        statement: half the place of the last nonzero digit), summed over its figures.
+    revision_sd : float
+        Log s.d. of its revision: the root mean square of the data file's first-release to
+        later-release revisions, times the first releases' share of the figure.
+    revisions : int
+        First-release/later pairs in the data file behind ``revision_sd``.
+    first_release : bool
+        Whether the figure is (partly) a first release.
+    """
+
+    rounding: float = 0.0
+    revision_sd: float = 0.0
+    revisions: int = 0
+    first_release: bool = False
+
+    def __bool__(self) -> bool:
+        """Whether the figure is known less than exactly (or is a first release)."""
+        return bool(self.rounding or self.revision_sd or self.first_release)
+
+    @property
+    def log_sd(self) -> float:
+        """S.d. of the log error: uniform rounding (about r / sqrt(3)) and the revision."""
+        return math.sqrt(self.rounding ** 2 / 3 + self.revision_sd ** 2)
+
+
+def closed_form(model: Fitted, log_ratio: float, h: int, start: StartError = StartError()
+                ) -> float | None:
+    """P(log(level[T+h] / level[T]) >= log_ratio) in closed form, where the model has one;
+    with a :class:`StartError`, averaged over the last figure's true value
+    level[T] (1 + U r) exp(s Z), U ~ U(-1, 1), Z ~ N(0, 1) (Gauss-Legendre x Gauss-Hermite)."""
     if not offers(model, "prob_at_least"):
         return None
-    return float(model.prob_at_least(log_ratio, h))  # type: ignore[attr-defined]
+    f = model.prob_at_least  # type: ignore[attr-defined]
+    if not (start.rounding or start.revision_sd):
+        return float(f(log_ratio, h))
+    (xu, wu), (xz, wz) = _LEG, _HERM
+    if not start.rounding:
+        xu, wu = np.zeros(1), np.array([2.0])
+    if not start.revision_sd:
+        xz, wz = np.zeros(1), np.array([math.sqrt(2 * math.pi)])
+    total = sum(a * b * f(log_ratio - math.log1p(u * start.rounding) - start.revision_sd * z, h)
+                for u, a in zip(xu, wu) for z, b in zip(xz, wz))
+    return float(total / (2.0 * math.sqrt(2 * math.pi)))
+
+
+def _rounding(used: Used) -> float:
+    """Rounding half-width of an observation as a fraction of it: half the place of the last
+    nonzero digit of each of its figures flagged ``rounded`` or from a statement, summed."""
+    hw = sum(rounding_half_width(f.value) for f in used.figures
+             if "rounded" in f.flags or f.basis == "official-statement")
+    return min(hw / used.value, 0.5)
+
+
+def start_error(series: TradeSeries) -> StartError:
+    """The :class:`StartError` of a series' last figure (none for an inline history)."""
+    if not series.used:
+        return StartError()
+    last = series.used[-1]
+    first = sum(f.value for f in last.figures if "first-release" in f.flags)
+    record = series.revisions if first else ()
+    sd = math.sqrt(sum(r * r for r in record) / len(record)) * first / last.value if record else 0.0
+    return StartError(_rounding(last), sd, len(record), first > 0)
+
+
+@dataclass(frozen=True)
+class ModelAnswer:
+    """One model's answer to the question.
+
+    Attributes
+    ----------
+    model : str
+    probability, probability_se : float
+        The answer and its Monte Carlo standard error (0 when exact).
+    paths : int
+        Paths simulated for it (0: not simulated, a closed form).
+    exact : bool
+        Whether ``probability`` is the model's closed form.
+    """
+
+    model: str
+    probability: float
+    probability_se: float
+    paths: int
+    exact: bool
 
 
 @dataclass(frozen=True, eq=False)
 class RunResult:
-    """Everything one run produced, for rendering."""
+    """Everything one run produced. The answer (:attr:`probability`) is decided here: the
+    chosen model's closed form where it has one, else the simulation's estimate."""
 
     scenario: Scenario
     where: str
@@ -52,6 +151,34 @@ class RunResult:
     mirror: Mirror | None = None
     precision: float | None = None
     prior: Prior | None = None
+    start: StartError = StartError()
+
+    @property
+    def probability(self) -> float:
+        """P(target): exact where the model has a closed form, else simulated."""
+        return self.feasibility.probability if self.closed_form is None else self.closed_form
+
+    @property
+    def probability_se(self) -> float:
+        """Its Monte Carlo standard error (0 when exact)."""
+        return self.feasibility.probability_se if self.closed_form is None else 0.0
+
+    @property
+    def probability_method(self) -> str:
+        """``closed-form`` or ``monte-carlo``."""
+        return "monte-carlo" if self.closed_form is None else "closed-form"
+
+    def by_model_answers(self, exact: bool = True) -> list[ModelAnswer]:
+        """Each model's answer; a comparison model with a closed form was not simulated
+        (0 paths), and the chosen model's closed form replaces its estimate where the answer
+        is exact (``exact=False``: the simulation's, for paired differences)."""
+        closed = self.closed_form if exact else None
+        out = []
+        for name, (p, se, n) in self.by_model.items():
+            is_exact = n == 0 or (name == self.model.name and closed is not None)
+            out.append(ModelAnswer(name, closed if is_exact and n else p,  # type: ignore[arg-type]
+                                   0.0 if is_exact else se, n, is_exact))
+        return out
 
 
 def series_for(scenario: Scenario, data: TradeData | None, where: str) -> TradeSeries:
@@ -93,11 +220,14 @@ def conditions(nowcast: Nowcast | None, mirror: Mirror | None, years: np.ndarray
     condition = None
     if parts:
         def condition(levels: np.ndarray) -> np.ndarray:
-            return np.sum([f(levels) for f in parts], axis=0)
+            return np.asarray(np.sum([f(levels) for f in parts], axis=0), dtype=float)
     other = None
-    if mirror is not None and target.kind == "level":
+    if mirror is not None:
+        log_target = float(np.log(target.value))
+
         def other(levels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-            return mirror.other_levels(levels, years, target.year, rng)
+            theirs = mirror.other_levels(levels, years, target.year, rng)
+            return (theirs[:, -1] if target.kind == "level" else theirs.max(axis=1)) >= log_target
     return condition, other
 
 
@@ -110,6 +240,15 @@ def series_nowcast(series: TradeSeries) -> Nowcast | None:
     rounded = {str(u.period): rounding_half_width(u.value) for u in series.ytd
                if any("rounded" in f.flags or f.basis == "official-statement" for f in u.figures)}
     return nowcast_for(series.last_year + 1, ytd, annual, rounded)
+
+
+def basis_of(series: TradeSeries, year: int) -> str:
+    """The basis of a series' figure(s) in ``year`` for the gap model's segments (a
+    statement continues its bureau's series, an IMF estimate the IMF's)."""
+    for u in series.used:
+        if u.period.year == year:
+            return "+".join(sorted({SAME_BASIS.get(f.basis, f.basis) for f in u.figures}))
+    return "?"
 
 
 def mirror_for(scenario: Scenario, data: TradeData | None, series: TradeSeries,
@@ -131,13 +270,16 @@ def mirror_for(scenario: Scenario, data: TradeData | None, series: TradeSeries,
     mine = dict(zip(series.years.tolist(), series.values.tolist()))
     theirs = dict(zip(other.years.tolist(), other.values.tolist()))
     joint = sorted(set(mine) & set(theirs))
+    labels = [f"{series.reporter} {basis_of(series, y)}, {other.reporter} {basis_of(other, y)}"
+              for y in joint]
     try:
-        gap = fit_gap(np.array(joint), np.log([theirs[y] / mine[y] for y in joint]))
+        gap = fit_gap(np.array(joint), np.log([theirs[y] / mine[y] for y in joint]), labels)
     except ValueError as e:
         raise ScenarioError(where, "data.reporter", f"both: {e} ({series.reporter} and "
                             f"{series.partner})") from None
     later = [y for y in sorted(theirs) if series.last_year < y <= scenario.target.year]
-    return Mirror(series.partner, tuple(later), tuple(theirs[y] for y in later), gap)
+    rounding = tuple(_rounding(u) for u in other.used if u.period.year in later)
+    return Mirror(series.partner, tuple(later), tuple(theirs[y] for y in later), gap, rounding)
 
 
 def check_years(scenario: Scenario, series: TradeSeries, where: str) -> None:
@@ -245,6 +387,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     if mirror is None:
         mirror = mirror_for(scenario, data, series, where)
     condition, other = conditions(nowcast, mirror, years, scenario.target)
+    spread = start_error(series)
     exact = (scenario.target.kind == "level" and not scenario.growth and not scenario.shocks
              and condition is None and closed_form(model, 0.0, len(years)) is not None)
     if precision is None and paths is None and not exact:
@@ -268,7 +411,8 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
             sim = simulate(m, years, scenario.target.value, paths=paths, seed=s,
                            growth=scenario.growth, shocks=scenario.shocks, history_growth=one_year,
                            condition=condition, other=other, precision=precision,
-                           kind=scenario.target.kind, antithetic=pairs)
+                           kind=scenario.target.kind, antithetic=pairs,
+                           start_spread=spread.rounding, start_sd=spread.revision_sd)
         except ModelError as e:
             raise ModelError(where, "model", f"{m.name}: {e.problems[0].message}") from None
         return sim, assess(sim, scenario.target, series.last_year, series.last_value, series.years,
@@ -283,7 +427,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         for name, member in built.members.items():
             if member is model:
                 continue
-            exact_m = closed_form(member, log_ratio, len(years)) if exact else None
+            exact_m = closed_form(member, log_ratio, len(years), spread) if exact else None
             if exact_m is not None:  # exact: nothing to simulate
                 by_model[name] = (exact_m, 0.0, 0)
                 continue
@@ -291,7 +435,8 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
                 sim_m = simulate(member, years, scenario.target.value, paths=per, seed=s,
                                  growth=scenario.growth, shocks=scenario.shocks,
                                  history_growth=one_year, condition=condition, other=other,
-                                 kind=scenario.target.kind, antithetic=pairs and per % 2 == 0)
+                                 kind=scenario.target.kind, antithetic=pairs and per % 2 == 0,
+                                 start_spread=spread.rounding, start_sd=spread.revision_sd)
             except ModelError as e:  # a comparison model only: say so, keep the answer
                 dropped.append(f"model {name} left out of the comparison by model: "
                                f"{e.problems[0].message.split(': ', 1)[-1]}")
@@ -300,7 +445,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     if not all(np.isfinite(v) and v > 0 for q in feas.quantiles.values() for v in q.values()):
         raise ModelError(where, "model", f"{model.name} forecasts overflow or vanish (growth in "
                          "this history is too extreme for it); check the history's values")
-    closed = closed_form(model, log_ratio, len(years)) if exact else None
+    closed = closed_form(model, log_ratio, len(years), spread) if exact else None
     return RunResult(scenario=scenario, where=where, series=series, model=model, built=built,
                      by_model=by_model, simulation=sim,
                      feasibility=feas, closed_form=closed,
@@ -310,6 +455,7 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
                              f"model {model.name}") + " draws no antithetic pairs: plain sampling"]
                          if asked and not pairs else [])),
                      scenario_sha256=scenario_sha256, data_sha256=data_sha256, nowcast=nowcast,
+                     start=spread,
                      mirror=mirror, precision=precision, prior=prior)
 
 

@@ -54,6 +54,33 @@ def basis_of(result: RunResult) -> str:
     return f"{who} statistics ({s.reporter}-reported, partner {s.partner})"
 
 
+def precision_text(result: RunResult) -> str:
+    """How precisely the last figure is known (rounding, revision) and how much that widens
+    the answer: a log s.d. added to every year's spread."""
+    import numpy as np
+
+    f, e = result.feasibility, result.start
+    sim = result.simulation
+    first = sim.sample[:, 0]
+    w = None if sim.weights is None else sim.weights[:len(first)]
+    mean = np.average(first, weights=w)
+    sd = float(np.sqrt(np.average((first - mean) ** 2, weights=w)))
+    parts = []
+    if e.rounding:
+        parts.append(f"rounded, known to ±{money(e.rounding * f.last_value)} (±{e.rounding:.2%})")
+    if e.revision_sd:
+        parts.append(f"a first release, revised by {e.revision_sd:.1%} (s.d.) as the data "
+                     f"file's {e.revisions} first-release/later pair(s) were")
+    elif e.first_release:
+        parts.append("a first release (no revision of a first release in the data file is "
+                     "public by then, so no revision is integrated)")
+    text = f"the {f.last_year} figure is {', and '.join(parts)}"
+    if not e.log_sd:
+        return text
+    return (f"{text}; the answer integrates over the figure's true value, which adds a log s.d. of "
+            f"{e.log_sd:.3f} to every year's spread ({f.last_year + 1}'s is {sd:.3f})")
+
+
 def summary(result: RunResult) -> str:
     """The short readable summary ``tradecast run`` prints."""
     sc, f, s = result.scenario, result.feasibility, result.series
@@ -64,6 +91,8 @@ def summary(result: RunResult) -> str:
     lines.append(f"Target         {s.measure} >= {money(t.value)} {kind} ({t.kind}), "
                  f"{basis_of(result)}")
     lines.append(f"Last observed  {f.last_year}: {money(f.last_value)} ({_provenance(s.used[-1])})")
+    if result.start:
+        lines.append(f"Precision      {precision_text(result)}")
     rec = f.history
     per = f"a year for {h} years" if h > 1 else "in one year"
     largest = rec.largest
@@ -90,7 +119,7 @@ def summary(result: RunResult) -> str:
                     f"; s.e. {result.precision * 100:g} pp not reached within {f.paths:,} paths")
         mc = (f"{probability_text(f.probability, f.probability_se, f.paths)} "
               f"(Monte Carlo s.e.; {weighted}, seed {f.seed}{stop})")
-        p = f.probability if result.closed_form is None else result.closed_form
+        p = result.probability
         spread = _spread(result)
         lines.append(f"Probability    {headline_percent(p)}" + (f" ({spread})" if spread else ""))
         if result.closed_form is None:
@@ -118,13 +147,14 @@ def summary(result: RunResult) -> str:
     lines.append(f"Data           {_data_line(result)}")
     lines.append(f"Model          {model_text(result)}")
     if len(result.by_model) > 1:
-        # a comparison model's closed-form answer is stored with 0 paths (nothing simulated)
-        shown = {k: (v["probability"], v["probability_se"], v["paths"])
-                 for k, v in _by_model(result, result.closed_form).items()}
-        each = ", ".join(f"{name} {p * 100:.{percent_digits(se) if se else 2}f}%"
-                         + (" (this answer)" if name == result.model.name else "")
-                         + (" exact" if n == 0 and name != result.model.name else "")
-                         for name, (p, se, n) in shown.items())
+        # a comparison model's closed-form answer was not simulated (0 paths)
+        def digits(se: float) -> int:
+            return percent_digits(se) if se else 2
+
+        each = ", ".join(f"{a.model} {a.probability * 100:.{digits(a.probability_se)}f}%"
+                         + (" (this answer)" if a.model == result.model.name else "")
+                         + (" exact" if a.paths == 0 and a.model != result.model.name else "")
+                         for a in result.by_model_answers())
         sims = [v[2] for k, v in result.by_model.items() if k != result.model.name and v[2] > 0]
         exact_some = any(v[2] == 0 for k, v in result.by_model.items() if k != result.model.name)
         how = (f"; {'the others ' if exact_some else ''}{sims[0]:,} simulated paths each"
@@ -165,7 +195,9 @@ def both_text(result: RunResult) -> str:
     s = result.series
     who = f"{m.reporter}'s"
     if m.years:
-        figs = ", ".join(f"{y}: {money(v)}" for y, v in zip(m.years, m.values))
+        rnd = m.rounding or (0.0,) * len(m.years)
+        figs = ", ".join(f"{y}: {money(v)}" + (f", rounded: ±{money(r * v)}, integrated" if r else "")
+                         for y, v, r in zip(m.years, m.values, rnd))
         text = f"{who} later figures ({figs}) condition the run through the gap {m.reporter}/{s.reporter}"
     else:
         text = (f"{who} figures add no year after {s.reporter}'s last ({s.last_year}); the gap "
@@ -195,9 +227,18 @@ def both_dict(result: RunResult) -> dict[str, Any] | None:
     other = other_basis(result)
     return {"basis": result.series.reporter, "other": m.reporter,
             "later_figures": {str(y): v for y, v in zip(m.years, m.values)},
-            "gap": {"kind": g.kind, "years_with_both": g.n, "last_year": g.last_year,
-                    "last_gap": math.expm1(g.last_gap), "loc": g.loc, "scale": g.scale, "df": g.df,
-                    "mean_log_score": g.score, "description": g.describe()},
+            "later_figures_rounding": {str(y): r for y, r in zip(m.years, m.rounding)},
+            "gap": {"kind": "ar1-segments", "years_with_both": g.n, "last_year": g.last_year,
+                    "last_gap": math.expm1(g.last_gap), "half_life_years": g.half_life,
+                    "persistence_mean": g.phi_mean,
+                    "segment_level": None if g.level is None else math.expm1(g.level),
+                    "segments": [{"first": a, "last": b, "basis": basis}
+                                 for a, b, basis in g.segments],
+                    "components": [{"persistence": float(p), "weight": float(w),
+                                    "segment_level": math.expm1(float(mu)) if p < 1 else None,
+                                    "innovation_sd": float(sd), "df": float(df)}
+                                   for p, w, mu, sd, df in zip(g.phi, g.weight, g.mu, g.sigma, g.df)],
+                    "description": g.describe()},
             "other_basis": None if other is None else {"probability": other[0],
                                                       "probability_se": other[1]}}
 
@@ -264,7 +305,7 @@ def _spread(result: RunResult) -> str:
     """``3.1% to 17% across models`` where several models answered, else empty."""
     if len(result.by_model) < 2:
         return ""
-    ps = [v["probability"] for v in _by_model(result, result.closed_form).values()]
+    ps = [a.probability for a in result.by_model_answers()]
     lo, hi = headline_percent(min(ps)), headline_percent(max(ps))
     return f"{lo} to {hi} across models" if lo != hi else f"{lo} under every model"
 
@@ -321,16 +362,11 @@ def break_years(result: RunResult) -> list[int]:
     return [y for y in sorted(bases) if y - 1 in bases and bases[y] != bases[y - 1]]
 
 
-def _by_model(result: RunResult, closed: float | None) -> dict[str, dict[str, Any]]:
-    """Each model's answer; a comparison model with a closed form is stored with 0 paths
-    (nothing simulated), and the chosen model's closed form replaces its estimate where the
-    answer is exact (``closed``)."""
-    out = {}
-    for name, (p, se, n) in result.by_model.items():
-        exact = n == 0 or (name == result.model.name and closed is not None)
-        out[name] = {"probability": closed if exact and n else p,
-                     "probability_se": 0.0 if exact else se, "paths": n, "exact": exact}
-    return out
+def _by_model(result: RunResult, exact: bool) -> dict[str, dict[str, Any]]:
+    """Each model's answer (:meth:`RunResult.by_model_answers`) as JSON."""
+    return {a.model: {"probability": a.probability, "probability_se": a.probability_se,
+                      "paths": a.paths, "exact": a.exact}
+            for a in result.by_model_answers(exact)}
 
 
 def as_dict(result: RunResult, extras: Extras | None = None, command: str | None = None, *,
@@ -343,14 +379,17 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
     ``exact=False`` (compare, sweeps, sensitivity: differences on common random numbers)
     it is always the simulation's."""
     sc, f, m = result.scenario, result.feasibility, result.model
-    closed = result.closed_form if exact else None
     breaks = break_years(result)
     kept = [r for y, r in zip(f.history.years, f.history.rates) if y not in breaks]
     out: dict[str, Any] = {
         "scenario": {"name": sc.name, "title": sc.title, "file": result.where,
                      "sha256": result.scenario_sha256},
         "target": {"value": sc.target.value, "year": sc.target.year, "kind": sc.target.kind},
-        "last_observed": {"year": f.last_year, "value": f.last_value},
+        "last_observed": {"year": f.last_year, "value": f.last_value,
+                          "rounding": result.start.rounding,
+                          "revision_sd": result.start.revision_sd,
+                          "revision_pairs": result.start.revisions,
+                          "first_release": result.start.first_release},
         "required_growth": f.required_growth,
         "required_growth_history": {
             "years_at_least": f.history.at_least, "years": len(f.history.rates),
@@ -362,9 +401,9 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
         "answer": answer(result),
         "history": {"years": [int(y) for y in result.series.years],
                     "values": [float(v) for v in result.series.values]},
-        "probability": f.probability if closed is None else closed,
-        "probability_se": f.probability_se if closed is None else 0.0,
-        "probability_method": "monte-carlo" if closed is None else "closed-form",
+        "probability": result.probability if exact else f.probability,
+        "probability_se": result.probability_se if exact else f.probability_se,
+        "probability_method": result.probability_method if exact else "monte-carlo",
         "monte_carlo": {"probability": f.probability, "probability_se": f.probability_se,
                         "paths": f.paths, "antithetic": result.simulation.antithetic},
         "effective_paths": (result.simulation.effective_paths
@@ -372,7 +411,7 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
         "precision": (None if result.precision is None else
                       {"target_se": result.precision, "reached": bool(result.simulation.precision_met)}),
         "probability_closed_form": result.closed_form,
-        "probability_by_model": _by_model(result, closed),
+        "probability_by_model": _by_model(result, exact),
         "reached_by_year": {str(y): p for y, p in f.reached_by_year.items()},
         "target_curve": {f"{p:g}": v for p, v in f.target_curve.items()},
         **({"first_year_50": next((y for y, p in f.reached_by_year.items() if p >= 0.5), None)}

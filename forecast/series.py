@@ -187,7 +187,7 @@ def parse_table(rows: Sequence[Mapping[str, str]], file: str, *,
     today = today or dt.date.today()
     problems: list[tuple[str, str]] = []
     figures: list[Figure] = []
-    seen: dict[tuple, Figure] = {}
+    seen: dict[tuple[object, ...], Figure] = {}
     iso_ok: dict[str, bool] = {}
     numbers = row_numbers if row_numbers is not None else range(2, len(rows) + 2)
     for i, raw in zip(numbers, rows, strict=True):
@@ -285,6 +285,7 @@ class TradeSeries:
     lag_rule_applied: int = 0
     lag_months: int = 12
     unavailable: tuple[Figure, ...] = field(default=())
+    revisions: tuple[float, ...] = ()  # the data file's log revisions (revision_record)
 
     def __post_init__(self) -> None:
         years = np.asarray(self.years, dtype=np.int64)
@@ -315,6 +316,26 @@ def _pick(cands: list[Figure], lag: int) -> Figure:
     then a known date over an assumed one."""
     return min(cands, key=lambda f: (BASIS_ORDER.index(f.basis), "first-release" in f.flags,
                                      -f.public_from(lag).toordinal(), f.published is None, f.row))
+
+
+def revision_record(data: TradeData, as_of: dt.date | None = None, lag_months: int = 12
+                    ) -> tuple[float, ...]:
+    """Log revisions, log(later / first), of every figure flagged ``first-release`` that has a
+    later figure (published later, not a first release) for the same reporter, partner, flow
+    and annual period; the latest such figure is the revised value. With ``as_of``, only
+    revisions public by then (publication-lag rule where the date is unknown)."""
+    out = []
+    figures = [f for f in data.figures if as_of is None or f.public_from(lag_months) <= as_of]
+    for f in figures:
+        if "first-release" not in f.flags or f.period.kind != "year":
+            continue
+        later = [g for g in figures if g is not f and "first-release" not in g.flags
+                 and (g.reporter, g.partner, g.flow, g.period) == (f.reporter, f.partner, f.flow, f.period)
+                 and (f.published is None or g.published is None or g.published > f.published)]
+        if later:
+            g = max(later, key=lambda g: g.published or dt.date.max)
+            out.append(math.log(g.value / f.value))
+    return tuple(out)
 
 
 def select(data: TradeData, reporter: str, measure: Measure = "turnover", *,
@@ -389,6 +410,7 @@ def select(data: TradeData, reporter: str, measure: Measure = "turnover", *,
         reporter=reporter, partner=partner, measure=measure, file=data.file, as_of=as_of,
         used=tuple(annual), ytd=tuple(ytd), notes=tuple(notes),
         lag_rule_applied=lag_applied, lag_months=lag_months, unavailable=unavailable,
+        revisions=revision_record(data, as_of, lag_months),
     )
 
 

@@ -62,8 +62,8 @@ class SimulationResult:
         Per path, normalised importance weights (summing to 1) when the run is conditioned
         on a year-to-date figure or the other country's later figures; None for plain sampling.
     final_other : ndarray or None
-        Per path (bit-packed), whether the level on the other basis reaches the target in
-        the last year (``level``), when ``other`` was given.
+        Per path (bit-packed), whether the target is met on the other basis, when ``other``
+        was given.
     antithetic : bool
         Paths come in antithetic pairs: in each chunk of ``n`` paths, path ``i + n/2``
         mirrors path ``i``. Standard errors then come from the pairs' means
@@ -138,7 +138,8 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
              condition: Callable[[np.ndarray], np.ndarray] | None = None,
              other: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
              precision: float | None = None, kind: str = "level",
-             antithetic: bool = False) -> SimulationResult:
+             antithetic: bool = False, start_spread: float = 0.0,
+             start_sd: float = 0.0) -> SimulationResult:
     """Simulate ``paths`` futures of the fitted model with the scenario's overlays.
 
     Parameters
@@ -160,9 +161,9 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
         the other country's later figures) given each path's log levels (paths x years):
         paths are weighted by it (importance sampling with the model as the prior).
     other : callable, optional
-        ``other(levels, rng)``: each path's log level in the last year on another basis (the
-        other country's figures); whether it reaches the target is kept per path
-        (``final_other``), for the probability on that basis. Its draws come from role 3.
+        ``other(levels, rng)``: per path, whether the target is met on another basis (the
+        other country's figures), kept bit-packed (``final_other``) for the probability on
+        that basis. Its draws come from role 3.
     precision : float, optional
         Stop after the first chunk at which the standard error of P(target) (``kind``:
         ``level`` or ``by``, in the last year) is at most ``precision``; ``paths`` is then
@@ -170,6 +171,14 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
         :data:`MIN_HITS` paths must meet the target and as many miss it (weighted runs:
         effective paths). The result depends only on (seed, precision, paths).
 
+    start_spread : float
+        The last observed figure is known only to within this fraction (a rounded figure:
+        "US$1.34bn" is 1.335-1.345bn, 0.0037): every path is shifted by
+        :math:`\\log(1 + U r)`, :math:`U \\sim U(-1, 1)` from role 4 (antithetic: U and -U),
+        so the answer integrates over the figure's true value.
+    start_sd : float
+        A first release is revised: every path is also shifted by :math:`s Z`,
+        :math:`Z \\sim N(0, 1)` from role 4 after U (antithetic: Z and -Z).
     antithetic : bool
         Draw the model's paths in antithetic pairs (:func:`antithetic_ok`; unweighted runs
         only, an even ``paths``); the standard errors come from the pairs.
@@ -214,6 +223,13 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
             apply_shocks(inc, years, shocks, [stream(seed, c, 2, i) for i in range(len(shocks))])
             levels = np.cumsum(inc, axis=1, out=inc)
             levels += fitted.last_log
+        if start_spread or start_sd:
+            g, m = stream(seed, c, 4), (n + 1) // 2 if antithetic else n
+            u, z = g.uniform(-1.0, 1.0, m), g.standard_normal(m)
+            shift = np.log1p(u * start_spread) + start_sd * z
+            shift = np.concatenate([shift, np.log1p(-u * start_spread) - start_sd * z])[:n] \
+                if antithetic else shift
+            levels = levels + shift[:, None]
         w = None
         if logw is not None:
             lw = np.asarray(condition(levels), dtype=float)  # type: ignore[misc]
@@ -245,7 +261,7 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
                 reached_w[j] += w @ ever_j
         last_above.append(np.packbits(hit_j))
         if other is not None:
-            last_other.append(np.packbits(other(levels, stream(seed, c, 3)) >= log_target))
+            last_other.append(np.packbits(other(levels, stream(seed, c, 3))))
         last_reached.append(np.packbits(ever_j))
         if start < keep:
             m = min(n, keep - start)
@@ -258,10 +274,11 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
                 s1, s2, pairs = s1 + float(pm.sum()), s2 + float(pm @ pm), pairs + m
                 p_ = s1 / pairs
                 se_ = math.sqrt(max(s2 / pairs - p_ * p_, 0.0) / max(pairs - 1, 1))
-                eff = start + n
+                eff = float(start + n)
             elif logw is None:
                 k, total_n = int((reached if kind == "by" else above)[-1]), start + n
-                p_, se_, eff = k / total_n, math.sqrt(k * (total_n - k) / total_n) / total_n, total_n
+                p_, se_ = k / total_n, math.sqrt(k * (total_n - k) / total_n) / total_n
+                eff = float(total_n)
             else:
                 if not np.isfinite(ref):
                     continue

@@ -18,9 +18,10 @@ def t_logpdf(x: Any, df: Any, loc: Any, scale: Any) -> Any:
 
     df = np.asarray(df, dtype=float)
     lgamma = np.vectorize(math.lgamma, otypes=[float])
+    u, inv = np.unique(df, return_inverse=True)  # one lgamma per distinct df
+    const = (lgamma((u + 1) / 2) - lgamma(u / 2) - 0.5 * np.log(u * math.pi))[inv].reshape(df.shape)
     z = (np.asarray(x, dtype=float) - loc) / scale
-    return (lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * np.log(df * math.pi) - np.log(scale)
-            - (df + 1) / 2 * np.log1p(z * z / df))
+    return const - np.log(scale) - (df + 1) / 2 * np.log1p(z * z / df)
 
 
 def normal_sf(z: float) -> float:

@@ -114,7 +114,8 @@ def test_default_scenario_answers_the_april_2024_question(monkeypatch):
     monkeypatch.chdir(ROOT)
     out = CliRunner().invoke(app, ["run", "scenarios/kz-kg-2024-target.yaml", "--json"]).stdout
     d = json.loads(out)
-    assert d["last_observed"] == {"year": 2023, "value": 455702000.0 + 862182000.0}
+    assert d["last_observed"] == {"year": 2023, "value": 455702000.0 + 862182000.0, "rounding": 0.0,
+                                  "revision_sd": 0.0, "revision_pairs": 0, "first_release": True}
     assert d["data"]["as_of"] == "2024-04-09" and d["data"]["reporter"] == "KGZ"
     assert d["required_growth"] == pytest.approx(2e9 / 1317884000 - 1)
     assert d["calibration"]["method"] == "priors" and d["model"]["name"] == "pooled"

@@ -28,22 +28,65 @@ def test_the_gap_model_follows_the_evidence() -> None:
     years = np.arange(1990, 2024)
     walk = np.cumsum(rng.normal(0, 0.1, years.size))
     noise = 0.1 + rng.normal(0, 0.1, years.size)
-    assert fit_gap(years, walk).kind == "random-walk"
-    assert fit_gap(years, noise).kind == "level"
+    assert fit_gap(years, walk, half_life=np.inf).phi_mean > 0.7
+    assert fit_gap(years, noise, half_life=np.inf).phi_mean < 0.3
     with pytest.raises(ValueError, match="at least 3 years"):
         fit_gap(years[:2], noise[:2])
 
 
-def test_gap_likelihoods_are_student_t_densities() -> None:
+def test_with_equal_weights_and_no_persistence_the_fit_is_the_sample_mean() -> None:
+    """phi = 0 with equal weights: the level is the mean of the conditional years (all but
+    the first) and sigma their s.d. (ddof 1), the textbook estimates."""
+    g = np.array([0.3, 0.1, 0.25, 0.05, 0.2, 0.15, 0.22])
+    m = fit_gap(np.arange(2010, 2017), g, half_life=np.inf)
+    assert m.phi[0] == 0.0
+    assert m.mu[0] == pytest.approx(g[1:].mean())
+    assert m.sigma[0] == pytest.approx(g[1:].std(ddof=1))
+    assert m.mu_var[0] == pytest.approx(g[1:].var(ddof=1) / 6)
+
+
+def test_a_basis_change_is_a_level_shift_not_noise() -> None:
+    rng = np.random.default_rng(1)
+    years = np.arange(1994, 2025)
+    labels = ["imf"] * 24 + ["national"] * 7
+    g = np.where(years < 2018, 0.05, 0.30) + rng.normal(0, 0.02, years.size)
+    seg = fit_gap(years, g, labels, half_life=np.inf)
+    one = fit_gap(years, g, half_life=np.inf)
+    assert [s[:2] for s in seg.segments] == [(1994, 2017), (2018, 2024)]
+    assert seg.level == pytest.approx(0.30, abs=0.02)
+    assert float(seg.weight @ seg.sigma) < 0.025 < float(one.weight @ one.sigma)  # noise s.d. 0.02
+    assert one.phi_mean > 0.8  # without the segments, the shift reads as a drifting gap
+
+
+def test_gap_likelihoods_are_ar1_student_t_densities() -> None:
+    """One component: the density of each year given the one before is the Student-t with
+    the AR(1) mean and variance (scipy as the reference), including a three-year step."""
+    phi, mu, sigma, mu_var, df = 0.6, 0.1, 0.08, 0.001, 7.0
+    m = GapModel(2020, 0.3, np.array([phi]), np.array([1.0]), np.array([mu]), np.array([mu_var]),
+                 np.array([sigma]), np.array([df]), 10)
     g = np.array([[0.1, 0.2], [-0.3, 0.05]])
-    level = GapModel("level", 2020, 0.0, 0.05, 0.1, 6.0, 10, {})
-    ref = stats.t.logpdf(g, 6.0, 0.05, 0.1).sum(axis=1)
-    assert np.allclose(level.log_likelihood(g, [2021, 2022]), ref)
-    walk = GapModel("random-walk", 2020, 0.02, 0.0, 0.1, 6.0, 10, {})
-    ref = stats.t.logpdf(g[:, 0] - 0.02, 6.0, 0, 0.1) + stats.t.logpdf(g[:, 1] - g[:, 0], 6.0, 0, 0.1)
-    assert np.allclose(walk.log_likelihood(g, [2021, 2022]), ref)
-    ref3 = stats.t.logpdf(g[:, 0] - 0.02, 6.0, 0, 0.1 * np.sqrt(3))  # a three-year step
-    assert np.allclose(walk.log_likelihood(g[:, :1], [2023]), ref3)
+
+    def ref(x: np.ndarray, prev: float | np.ndarray, d: int) -> np.ndarray:
+        var = sigma ** 2 * sum(phi ** (2 * k) for k in range(d)) + (1 - phi ** d) ** 2 * mu_var
+        return stats.t.logpdf(x, df, mu + phi ** d * (prev - mu), np.sqrt(var))
+
+    expected = ref(g[:, 0], 0.3, 1) + ref(g[:, 1], g[:, 0], 3)
+    assert np.allclose(m.log_likelihood(g, [2021, 2024]), expected)
+    walk = GapModel(2020, 0.3, np.array([1.0]), np.array([1.0]), np.array([0.0]), np.array([0.0]),
+                    np.array([sigma]), np.array([df]), 10)
+    assert np.allclose(walk.log_likelihood(g[:, :1], [2023]),
+                       stats.t.logpdf(g[:, 0], df, 0.3, sigma * np.sqrt(3)))
+    # a rounded figure adds its variance to the gap's
+    wide = m.log_likelihood(g[:, :1], [2021], [0.01])
+    var = sigma ** 2 + (1 - phi) ** 2 * mu_var + 0.01
+    assert np.allclose(wide, stats.t.logpdf(g[:, 0], df, mu + phi * (0.3 - mu), np.sqrt(var)))
+
+
+def test_paths_take_components_in_proportion_to_their_weights() -> None:
+    m = GapModel(2020, 0.0, np.array([0.0, 0.5, 1.0]), np.array([0.2, 0.3, 0.5]),
+                 np.zeros(3), np.zeros(3), np.ones(3), np.full(3, 5.0), 10)
+    idx = m.components(1000)
+    assert np.bincount(idx).tolist() == [200, 300, 500]
 
 
 def test_the_partners_later_figure_informs_the_run(cli, tmp_path: Path) -> None:
@@ -66,6 +109,13 @@ def test_the_partners_later_figure_informs_the_run(cli, tmp_path: Path) -> None:
     assert other["probability"] > both["probability"]  # GEO's figures run about 11% higher
     text = cli("run", "both.yaml", "--paths", 2000).stdout
     assert "Both reporters GEO's later figures (2021: US$" in text
+    # a `by` target has its answer on the other basis too: GEO's 2021 figure already
+    # reaches it there, so that answer is certain while the basis's is not
+    by = f"target: {{value: {b[2021] * 0.99:.6g}, year: 2023, kind: by}}\n"
+    write(tmp_path, "by.yaml", f"name: s\ndata: {{file: pair.csv, reporter: both, basis: ARM}}\n{by}")
+    d = json.loads(cli("run", "by.yaml", "--paths", 20000, "--json").stdout)
+    assert d["reporters"]["other_basis"]["probability"] == 1.0
+    assert d["probability"] < 1.0
 
 
 @pytest.mark.parametrize("data, message", [
@@ -91,7 +141,7 @@ def test_on_the_trade_panel_both_reporters_beat_one() -> None:
     panel = trade_panel()
     pairs = [sid for sid in sorted(panel) if "-".join(reversed(sid.split("-"))) in panel][:16]
     rows = [r for sid in pairs for r in bench.score(
-        (sid, panel[sid], panel["-".join(reversed(sid.split("-")))], 1000, 0))]
+        (sid, panel[sid], panel["-".join(reversed(sid.split("-")))], 1000, 0, bench.HALF_LIFE))]
     assert len(rows) > 100
     for h in (1, 2):
         d = [r["both"]["crps"] - r["one"]["crps"] for r in rows if r["h"] == h]

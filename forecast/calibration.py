@@ -24,7 +24,9 @@ TABLE = "calibration.json"
 @cache
 def table() -> dict[str, Any]:
     """The shipped calibration table (read once)."""
-    return json.loads(resources.files("forecast").joinpath(TABLE).read_text(encoding="utf-8"))
+    text = resources.files("forecast").joinpath(TABLE).read_text(encoding="utf-8")
+    table: dict[str, Any] = json.loads(text)
+    return table
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,7 +85,7 @@ class Calibrated:
         """Closed form, where the base model has one."""
         c = float(np.sum(self.base.mean_growth(h)))
         k = float(self.factor(h)[-1])
-        return self.base.prob_at_least(c + (log_ratio - c) / k, h)  # type: ignore[attr-defined]
+        return float(self.base.prob_at_least(c + (log_ratio - c) / k, h))  # type: ignore[attr-defined]
 
     def describe(self) -> str:
         return self.base.describe()

@@ -17,6 +17,7 @@ import math
 import textwrap
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
+from typing import Any
 
 import matplotlib
 import numpy as np
@@ -51,7 +52,7 @@ STYLE = {
 
 def _style() -> AbstractContextManager[None]:
     """The report's style, applied only inside the ``with`` block."""
-    return matplotlib.rc_context(STYLE)
+    return matplotlib.rc_context(STYLE)  # type: ignore[arg-type]  # keys are rcParams names
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -149,7 +150,7 @@ def _bn_axis(ax: Axes, label: str = "US$ bn") -> None:
 
 
 def fan_chart(hist_years: Sequence[int], hist_values: Sequence[float], years: Sequence[int],
-              quantiles: Mapping[int | str, Mapping[float | str, float]], target_value: float,
+              quantiles: Mapping[Any, Mapping[Any, float]], target_value: float,
               target_year: int, title: str, caption: str,
               known: tuple[int, float, str] | None = None) -> bytes:
     """History, median path and central bands of the forecast, with the target.
@@ -178,43 +179,53 @@ def fan_chart(hist_years: Sequence[int], hist_values: Sequence[float], years: Se
     bytes
         PNG.
     """
-    hy, hv, fy, q = fan_arrays(hist_years, hist_values, years, quantiles)
-    target = target_value / 1e9
     with _style():
         fig, (ax,) = _figure(title, caption, right=1.25, legend_rows=2)
-        for label, lo, hi, share in BANDS:
-            ax.fill_between(fy, q[lo], q[hi], color=_tint(OKABE_ITO["blue"], share), lw=0, label=label)
-        ax.plot(fy, q["0.5"], color=OKABE_ITO["blue"], lw=2.0, marker="o", ms=3.5, label="median path")
-        if hy.size:
-            ax.plot(hy, hv, color=OKABE_ITO["black"], lw=1.6, marker="o", ms=3, label="observed")
-        ax.axhline(target, color=OKABE_ITO["vermillion"], lw=1.6, ls="--")
-        ax.axvline(target_year, color=OKABE_ITO["vermillion"], lw=1.0, ls=":")
-        first = int(min(hy.min() if hy.size else fy.min(), fy.min()))
-        last = int(max(fy.max(), target_year))
-        _year_axis(ax, first, last)
-        top = max(float(np.nanmax(q["0.975"])), target, float(np.nanmax(hv)) if hv.size else 0.0)
-        ax.set_ylim(0, top * 1.08)
-        ax.annotate(_target_label(target), xy=(1.0, target), xycoords=("axes fraction", "data"),
-                    xytext=(6, 0), textcoords="offset points", va="center", ha="left",
-                    color=OKABE_ITO["vermillion"], fontsize=TEXT_PT)
-        if known is not None:
-            ky, kv, label = known
-            ax.plot([ky], [kv / 1e9], marker="D", ms=5.5, color=OKABE_ITO["black"], ls="none",
-                    label=label)
-            ax.annotate(f"{label}: US${_bn(kv / 1e9)}bn", (ky, kv / 1e9), xytext=(-8, 0),
-                        textcoords="offset points", ha="right", va="center", fontsize=9.0,
-                        color=OKABE_ITO["black"],
-                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9})
-        ax.annotate(f"target\nyear {target_year}", xy=(target_year, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(4, -2), textcoords="offset points", va="top", ha="left",
-                    color=OKABE_ITO["vermillion"], fontsize=9.0)
-        _bn_axis(ax)
-        ax.set_xlabel("Year")
-        handles, labels = ax.get_legend_handles_labels()
-        order = [labels.index(x) for x in ("observed", "median path") if x in labels]
-        order += [labels.index(b[0]) for b in reversed(BANDS)]
-        _legend_above(ax, [handles[i] for i in order], [labels[i] for i in order], ncols=3)
+        draw_fan(ax, hist_years, hist_values, years, quantiles, target_value, target_year, known)
         return _png(fig)
+
+
+def draw_fan(ax: Axes, hist_years: Sequence[int], hist_values: Sequence[float],
+             years: Sequence[int], quantiles: Mapping[Any, Mapping[Any, float]],
+             target_value: float, target_year: int,
+             known: tuple[int, float, str] | None = None) -> Axes:
+    """Draw the fan chart on ``ax`` (arguments as :func:`fan_chart`): history, median path,
+    central bands, the target and its year, a legend above the plot. Returns ``ax``."""
+    hy, hv, fy, q = fan_arrays(hist_years, hist_values, years, quantiles)
+    target = target_value / 1e9
+    for label, lo, hi, share in BANDS:
+        ax.fill_between(fy, q[lo], q[hi], color=_tint(OKABE_ITO["blue"], share), lw=0, label=label)
+    ax.plot(fy, q["0.5"], color=OKABE_ITO["blue"], lw=2.0, marker="o", ms=3.5, label="median path")
+    if hy.size:
+        ax.plot(hy, hv, color=OKABE_ITO["black"], lw=1.6, marker="o", ms=3, label="observed")
+    ax.axhline(target, color=OKABE_ITO["vermillion"], lw=1.6, ls="--")
+    ax.axvline(target_year, color=OKABE_ITO["vermillion"], lw=1.0, ls=":")
+    first = int(min(hy.min() if hy.size else fy.min(), fy.min()))
+    last = int(max(fy.max(), target_year))
+    _year_axis(ax, first, last)
+    top = max(float(np.nanmax(q["0.975"])), target, float(np.nanmax(hv)) if hv.size else 0.0)
+    ax.set_ylim(0, top * 1.08)
+    ax.annotate(_target_label(target), xy=(1.0, target), xycoords=("axes fraction", "data"),
+                xytext=(6, 0), textcoords="offset points", va="center", ha="left",
+                color=OKABE_ITO["vermillion"], fontsize=TEXT_PT)
+    if known is not None:
+        ky, kv, label = known
+        ax.plot([ky], [kv / 1e9], marker="D", ms=5.5, color=OKABE_ITO["black"], ls="none",
+                label=label)
+        ax.annotate(f"{label}: US${_bn(kv / 1e9)}bn", (ky, kv / 1e9), xytext=(-8, 0),
+                    textcoords="offset points", ha="right", va="center", fontsize=9.0,
+                    color=OKABE_ITO["black"],
+                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9})
+    ax.annotate(f"target\nyear {target_year}", xy=(target_year, 1.0), xycoords=("data", "axes fraction"),
+                xytext=(4, -2), textcoords="offset points", va="top", ha="left",
+                color=OKABE_ITO["vermillion"], fontsize=9.0)
+    _bn_axis(ax)
+    ax.set_xlabel("Year")
+    handles, labels = ax.get_legend_handles_labels()
+    order = [labels.index(x) for x in ("observed", "median path") if x in labels]
+    order += [labels.index(b[0]) for b in reversed(BANDS)]
+    _legend_above(ax, [handles[i] for i in order], [labels[i] for i in order], ncols=3)
+    return ax
 
 
 #: The quantile levels a fan chart draws.
@@ -222,7 +233,7 @@ FAN_LEVELS = ("0.025", "0.1", "0.25", "0.5", "0.75", "0.9", "0.975")
 
 
 def fan_arrays(hist_years: Sequence[int], hist_values: Sequence[float], years: Sequence[int],
-               quantiles: Mapping[int | str, Mapping[float | str, float]]
+               quantiles: Mapping[Any, Mapping[Any, float]]
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Observed years and values (US$ bn), and the fan's years and quantiles (US$ bn) by
     level (:data:`FAN_LEVELS`), the fan opening at the last observation."""
@@ -238,7 +249,7 @@ def fan_arrays(hist_years: Sequence[int], hist_values: Sequence[float], years: S
     return hy, hv, fy, q
 
 
-def _level(quantiles: Mapping[int | str, Mapping[float | str, float]], year: int | str,
+def _level(quantiles: Mapping[Any, Mapping[Any, float]], year: int | str,
            level: str) -> float:
     """The quantile at ``level`` of ``year``, whichever key types the mapping uses."""
     row = quantiles.get(year)
@@ -350,7 +361,7 @@ def _log_ticks(ax: Axes, lo: float, hi: float) -> None:
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
-def reach_by_year(reached_by_year: Mapping[int | str, float], first_year: Mapping[int | str, float],
+def reach_by_year(reached_by_year: Mapping[Any, float], first_year: Mapping[Any, float],
                   title: str, caption: str) -> bytes:
     """For a ``by`` target: P(reached by each year) and P(first reached in each year).
 
@@ -393,7 +404,7 @@ def reach_by_year(reached_by_year: Mapping[int | str, float], first_year: Mappin
         return _png(fig)
 
 
-def _get(mapping: Mapping[int | str, float], year: int, default: float | None = None) -> float:
+def _get(mapping: Mapping[Any, float], year: int, default: float | None = None) -> float:
     for key in (year, str(year)):
         if key in mapping and mapping[key] is not None:
             return float(mapping[key])
@@ -475,7 +486,7 @@ def asymmetry(rows: Sequence[Mapping[str, float | int | None]], reporter: str, p
         PNG.
     """
     ordered = sorted(rows, key=lambda row: int(row["year"]))  # type: ignore[arg-type]
-    y = np.array([int(row["year"]) for row in ordered], dtype=int)  # type: ignore[arg-type]
+    y = np.array([int(row["year"]) for row in ordered], dtype=np.int64)  # type: ignore[arg-type]
     a = _column(ordered, "reporter_value") / 1e9
     b = _column(ordered, "partner_value") / 1e9
     gap = _column(ordered, "gap_pct") * 100

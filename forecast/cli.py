@@ -24,12 +24,39 @@ app = typer.Typer(
     help="Will trade between two countries reach the announced target? Simulate scenario "
          "files (YAML) and report the probability, with its uncertainty.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain click output: a usage error is one "Error: ..." line
 )
 
 app.add_typer(data_app, name="data")
+
+
+def _version(value: bool) -> None:
+    if value:
+        import platform
+        from importlib.metadata import PackageNotFoundError, version
+
+        from forecast import __version__
+
+        parts = [f"tradecast {__version__}", f"python {platform.python_version()}"]
+        for lib in ("numpy", "scipy", "pandas", "statsmodels", "pydantic", "typer", "PyYAML",
+                    "matplotlib"):
+            try:
+                parts.append(f"{lib} {version(lib)}")
+            except PackageNotFoundError:
+                parts.append(f"{lib} (not installed)")
+        sys.stdout.write(", ".join(parts) + "\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print the versions of tradecast, Python and the numerical libraries, and exit.")
+        ] = False) -> None:
+    """Will trade between two countries reach the announced target? Simulate scenario files
+    (YAML) and report the probability, with its uncertainty."""
 
 Files = Annotated[list[Path], typer.Argument(metavar="SCENARIO...", help="Scenario files (YAML).",
                                              show_default=False)]
@@ -83,16 +110,6 @@ def _emit(d: object, text: str, as_json: bool, written: list[Path]) -> None:
     sys.stdout.write(render.to_json(d) if as_json else text)
     if written:
         typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
-
-
-def _unique_names(prepared) -> None:  # type: ignore[no-untyped-def]
-    """Scenarios compared side by side need different names: rows and files are named by them."""
-    seen: dict[str, str] = {}
-    for p in prepared:
-        if p.scenario.name in seen:
-            raise ScenarioError(p.file.where, "name", f"{p.scenario.name!r} is also the name of "
-                                f"{seen[p.scenario.name]}; give each scenario compared its own name")
-        seen[p.scenario.name] = p.file.where
 
 
 def _sets(options: list[str] | None) -> dict[str, list[object]]:
@@ -155,7 +172,7 @@ def run(
     """Simulate scenarios and print the feasibility summary, or a sweep's table. A scenario
     that fails is reported on stderr and the others still run (exit 1; with --out nothing is
     written)."""
-    from forecast import files, pipeline, render
+    from forecast import api, files, render
 
     axes = _sets(sets)
     if precision is not None and axes:
@@ -185,10 +202,8 @@ def run(
                 text, d, files_ = _sweep(path, p, grid, "--set" if axes else "sweep", paths, seed,
                                          out, fits, prior, priors)
             else:
-                r = pipeline.run(p.scenario, where=p.file.where, paths=paths, seed=seed,
-                                 scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
-                                 series=p.series, fits=fits, mirror=p.mirror,  # type: ignore[arg-type]
-                                 precision=precision, prior=prior)
+                r = api.run(api.Question(p), paths=paths, seed=seed, precision=precision,
+                            priors=prior).run
                 text, d = render.summary(r), render.as_dict(r)
                 files_ = _report_files(r, _command("run", path, out, None, paths, seed, precision,
                                                    priors), ("html", "md")) if out is not None else {}
@@ -318,32 +333,16 @@ def compare(
 ) -> None:
     """Compare assumption sets on common random numbers: each scenario's probability, and its
     difference from the first with a paired standard error."""
-    from forecast import compare as cmp
-    from forecast import files, pipeline, render, render_multi
+    from forecast import api, files, render, render_multi
 
     if len(scenarios) < 2:
         raise typer.BadParameter("give at least two scenario files")
     chosen = _formats(formats, out)
     try:
         _check_out(out, chosen if out is not None else ())
-        prior = cli_learn.load_priors(priors)
-        prepared = [_prepare(p) for p in scenarios]
-        _unique_names(prepared)
-        first = prepared[0].scenario.simulation
-        n = paths if paths is not None else first.paths
-        s = seed if seed is not None else first.seed
-        fits: dict[str, object] = {}
-        runs = [pipeline.run(p.scenario, where=p.file.where, paths=n, seed=s,
-                             scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
-                             series=p.series, fits=fits, mirror=p.mirror,  # type: ignore[arg-type]
-                             antithetic=first.antithetic, prior=prior)
-                for p in prepared]
-        diffs = cmp.compare(runs)
-        notes = cmp.caveats(runs)
-        if any(p.scenario.simulation.antithetic != first.antithetic for p in prepared[1:]):
-            notes.append(f"every scenario runs with the first one's simulation.antithetic "
-                         f"({str(first.antithetic).lower()}), as with its seed and paths, so "
-                         "that their paths are common random numbers")
+        c = api.compare([api.Question(_prepare(p)) for p in scenarios], paths=paths, seed=seed,
+                        priors=cli_learn.load_priors(priors))
+        runs, diffs, notes = list(c.runs), list(c.differences), list(c.notes)
         d = render_multi.compare_dict(runs, diffs, notes)
         if out is not None:
             from forecast.report import multi
@@ -471,7 +470,8 @@ def backtest(
             assert holdout is not None
             series = files.read_panel(panel)
             tasks, short = bt.holdout_tasks(series, holdout)
-            where, context = files.display_path(panel), {"holdout": holdout}
+            context: dict[str, object] = {"holdout": holdout}
+            where = files.display_path(panel)
         else:
             prep = _prepare(scenario_file)  # type: ignore[arg-type]
             sf, sc, ts = prep.file, prep.scenario, prep.series
@@ -481,9 +481,9 @@ def backtest(
                 raise ScenarioError(sf.where, "data", f"a backtest needs more than {bt.MIN_HISTORY} "
                                     f"years of history (got {len(ts.years)})")
             short = []
-            where, context = sf.where, {"series": f"{ts.reporter or 'inline'} {ts.measure}",
-                                        "horizon": horizon,
-                                        "origins": [t.origin for t in tasks]}
+            where = sf.where
+            context = {"series": f"{ts.reporter or 'inline'} {ts.measure}", "horizon": horizon,
+                       "origins": [t.origin for t in tasks]}
     except ForecastError as e:
         _fail(e)
     if panel is None:

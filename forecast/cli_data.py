@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
 from forecast.errors import DataError, ForecastError
 
 
-def fail(error: ForecastError) -> None:
+def fail(error: ForecastError) -> NoReturn:
     """Print one line per problem on stderr and exit 1."""
     for line in error.lines():
         typer.echo(line, err=True)
@@ -117,7 +117,7 @@ def data_asymmetry(
     try:
         where, data = _pair_data(pair)
         reporters = data.reporters
-        a = reporter or reporters[0]
+        a: str = reporter or reporters[0]
         if a not in reporters:
             raise typer.BadParameter(f"--reporter: expected one of {', '.join(reporters)} in "
                                      f"{where} (got {a!r})")

@@ -102,7 +102,7 @@ def _renderer() -> RendererAgg:
 
 def _text_inches(texts: Sequence[str], size: float = TEXT_PT) -> float:
     """The width in inches of the widest line of ``texts`` in the report's font."""
-    prop = FontProperties(family=STYLE["font.family"], size=size)
+    prop = FontProperties(family=str(STYLE["font.family"]), size=size)
     widest = 0.0
     for text in texts:
         for line in text.replace(r"\$", "$").splitlines():

@@ -91,7 +91,7 @@ def weighted_quantiles(x: np.ndarray, w: np.ndarray | None, levels: tuple[float,
     the smallest value whose cumulative normalised weight reaches each level.
     """
     if w is None:
-        return np.quantile(x, levels, axis=0)
+        return np.asarray(np.quantile(x, levels, axis=0), dtype=float)
     x2 = x.reshape(len(x), -1)
     out = np.empty((len(levels), x2.shape[1]))
     for j in range(x2.shape[1]):

@@ -412,19 +412,19 @@ def write_files(folder: Path, files: Mapping[str, bytes | str]) -> list[Path]:
                 os.fsync(fh.fileno())
             os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual mode
     except BaseException as e:
-        for _, tmp in temps:
-            tmp.unlink(missing_ok=True)
+        for _, made in temps:
+            made.unlink(missing_ok=True)
         if isinstance(e, OSError):
             raise ForecastError(str(folder), "", f"cannot write there ({e.strerror})") from None
         raise
     out = []
     try:
-        for name, tmp in temps:
-            os.replace(tmp, folder / name)
+        for name, made in temps:
+            os.replace(made, folder / name)
             out.append(folder / name)
     except OSError as e:  # checked above, so only a race or a full disk gets here
-        for _, tmp in temps:
-            tmp.unlink(missing_ok=True)
+        for _, made in temps:
+            made.unlink(missing_ok=True)
         raise ForecastError(str(folder), "", f"cannot replace files there ({e.strerror}); "
                             f"{len(out)} of {len(temps)} were written") from None
     return out

@@ -151,7 +151,8 @@ BOUNDS = ((0.1, 1000.0), (0.5, 100.0), (0.0, 1.0), (-5.0, 1.0), (-1.0, 0.5), (0.
 
 
 def _with(base: Prior, x: np.ndarray) -> Prior:
-    return replace(base, **{k: float(v) for k, v in zip(NAMES, x)})
+    changes: dict[str, Any] = {k: float(v) for k, v in zip(NAMES, x)}
+    return replace(base, **changes)
 
 
 @dataclass(frozen=True, eq=False)

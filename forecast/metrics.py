@@ -9,6 +9,7 @@ that broadcast against each other; scalar scores are the plain mean over all ele
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -189,7 +190,7 @@ def crps_sample(y: ArrayLike, samples: ArrayLike) -> np.ndarray:
     to_y = np.mean(np.abs(samples - y[..., None]), axis=-1)
     weights = 2.0 * np.arange(1, n + 1) - n - 1
     spread = 2.0 / n**2 * (np.sort(samples, axis=-1) @ weights)
-    return to_y - 0.5 * spread
+    return np.asarray(to_y - 0.5 * spread, dtype=float)
 
 
 def crps_weighted(y: float, samples: ArrayLike, weights: ArrayLike) -> float:
@@ -236,7 +237,8 @@ def crps_normal(y: ArrayLike, mu: ArrayLike, sigma: ArrayLike) -> np.ndarray:
         raise ValueError("sigma must be > 0 everywhere")
     z = (y - mu) / sigma
     pdf = np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)
-    return sigma * (z * (2.0 * ndtr(z) - 1.0) + 2.0 * pdf - 1.0 / np.sqrt(np.pi))
+    return np.asarray(sigma * (z * (2.0 * ndtr(z) - 1.0) + 2.0 * pdf - 1.0 / np.sqrt(np.pi)),
+                      dtype=float)
 
 
 def _probabilities(p: ArrayLike, outcome: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -272,7 +274,7 @@ def brier(p: ArrayLike, outcome: ArrayLike) -> float:
     return float(np.mean((p - o) ** 2))
 
 
-def reliability(p: ArrayLike, outcome: ArrayLike, bins: int | Sequence[float] = 10) -> list[dict]:
+def reliability(p: ArrayLike, outcome: ArrayLike, bins: int | Sequence[float] = 10) -> list[dict[str, Any]]:
     """Reliability table: mean forecast probability against observed frequency, by bin.
 
     Parameters

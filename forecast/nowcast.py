@@ -133,7 +133,7 @@ def logit(s: np.ndarray | float) -> np.ndarray:
     """log(s / (1 - s)); +-inf at 1 and 0."""
     s = np.asarray(s, dtype=float)
     with np.errstate(divide="ignore"):
-        return np.log(s) - np.log1p(-s)
+        return np.asarray(np.log(s) - np.log1p(-s), dtype=float)
 
 
 @dataclass(frozen=True)

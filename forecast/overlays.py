@@ -35,13 +35,15 @@ def draw(dist: object, size: tuple[int, ...], rng: np.random.Generator,
     if isinstance(dist, (int, float)):
         return np.full(size, np.log1p(dist))
     if isinstance(dist, Normal):
-        return np.log1p(dist.mean) + dist.sd * rng.standard_normal(size)
+        return np.asarray(np.log1p(dist.mean) + dist.sd * rng.standard_normal(size), dtype=float)
     if isinstance(dist, StudentT):
-        return np.log1p(dist.mean) + dist.scale * rng.standard_t(dist.df, size)
+        return np.asarray(np.log1p(dist.mean) + dist.scale * rng.standard_t(dist.df, size),
+                          dtype=float)
     if isinstance(dist, TwoPieceNormal):
         below = rng.random(size) * (dist.sd_below + dist.sd_above) < dist.sd_below
         z = np.abs(rng.standard_normal(size))
-        return np.log1p(dist.mode) + np.where(below, -dist.sd_below * z, dist.sd_above * z)
+        return np.asarray(np.log1p(dist.mode) + np.where(below, -dist.sd_below * z, dist.sd_above * z),
+                          dtype=float)
     if isinstance(dist, Uniform):
         return rng.uniform(np.log1p(dist.low), np.log1p(dist.high), size)
     if isinstance(dist, GrowthHistorical):

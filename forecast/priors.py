@@ -101,7 +101,9 @@ def _number(v: Any) -> bool:
 
 @cache
 def shipped_document() -> dict[str, Any]:
-    return json.loads(resources.files("forecast").joinpath(SHIPPED).read_text(encoding="utf-8"))
+    text = resources.files("forecast").joinpath(SHIPPED).read_text(encoding="utf-8")
+    doc: dict[str, Any] = json.loads(text)
+    return doc
 
 
 @cache

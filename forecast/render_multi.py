@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from forecast.compare import Difference
+from forecast.comparison import Difference
 from forecast.pipeline import RunResult
 from forecast.render import _bn, as_dict, money, probability_text
 from forecast.variants import Sensitivity, Sweep, median

@@ -463,8 +463,7 @@ def _message(err: dict[str, Any]) -> str:
         return f"must be a finite number (got {got!r})"
     if kind in ("growth_kind", "impact_kind") and isinstance(got, dict) and "dist" in got:
         return f"{err['msg']} (got dist {got['dist']!r})"
-    msg = err["msg"]
-    msg = msg.removeprefix("Value error, ")
+    msg = str(err["msg"]).removeprefix("Value error, ")
     if msg and not msg[:2].isupper():  # "Input should..." -> "input should...", not "FROM.." -> "fROM.."
         msg = msg[0].lower() + msg[1:]
     if "(got" not in msg and kind not in ("growth_kind", "impact_kind") and got is not None \
@@ -479,7 +478,7 @@ def problems_from(exc: ValidationError, where: str) -> list[Problem]:
     """One :class:`Problem` per pydantic error, with key paths users can find in their file."""
     out: list[Problem] = []
     for err in exc.errors():
-        out.append(Problem(where, key_path(tuple(err["loc"])), _message(err)))
+        out.append(Problem(where, key_path(tuple(err["loc"])), _message(dict(err))))
     return out
 
 

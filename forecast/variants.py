@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from forecast import keypaths
-from forecast.compare import paired
+from forecast.comparison import paired
 from forecast.errors import ForecastError
 from forecast.models.pooled import Prior
 from forecast.pipeline import RunResult, run

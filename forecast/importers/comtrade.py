@@ -149,6 +149,7 @@ def _one(recs: Records, i: int, row: dict[str, str], opts: Options, skipped: Ski
     reporter = _country(row[c["reporterCode"]], row[c["reporterISO"]], opts.where, at(c["reporterCode"]))
     partner = _country(row[c["partnerCode"]], row[c["partnerISO"]], opts.where, at(c["partnerCode"]))
     value = amount(row[c["primaryValue"]], opts.where, at(c["primaryValue"]), what="a value in US dollars")
+    assert value is not None  # amount() gives None only for the cells named empty (none here)
     if not reporter or not partner:
         skipped.add("World and areas that are not a country")
         return None

@@ -202,7 +202,7 @@ def read_imts(path: Path, opts: Options, skipped: Skipped) -> list[Record]:
                 value = _value(row["OBS_VALUE"], opts.where, recs.where(i, "OBS_VALUE"))
                 if value is None:
                     skipped.add("empty values")
-                elif _keep(skipped, per, rep, par):
+                elif _keep(skipped, per, rep, par) and per is not None:
                     out.append(_record(opts, recs, i, rep, par, ind, per, value, scale(i), what=what,
                                        basis="imf-imts"))
         problems.check()
@@ -232,7 +232,7 @@ def read_imts(path: Path, opts: Options, skipped: Skipped) -> list[Record]:
                     continue
                 if per is not None and (len(per) == 4) != (freq == "A"):
                     skipped.add(f"values in a column of another frequency than their series' ({freq})")
-                elif _keep(skipped, per, rep, par):
+                elif _keep(skipped, per, rep, par) and per is not None:
                     out.append(_record(opts, recs, i, rep, par, ind, per, value, scale(i), what=what,
                                        basis="imf-imts", origin=recs.where(i, col)))
     problems.check()
@@ -283,7 +283,7 @@ def read_dots(path: Path, opts: Options, skipped: Skipped) -> list[Record]:
                 st = status.get(key, {})
                 for col, per in periods:
                     value = _value(row[col], opts.where, recs.where(i, col))
-                    if value is not None and _keep(skipped, per, rep, par):
+                    if value is not None and _keep(skipped, per, rep, par) and per is not None:
                         est = st.get(col, "").strip().lower() == "e"
                         out.append(_record(opts, recs, i, rep, par, ind, per, value, scale(i), what=what,
                                            basis="imf-estimate" if est else "imf-dots",
@@ -313,7 +313,7 @@ def read_dots(path: Path, opts: Options, skipped: Skipped) -> list[Record]:
             rep, par = _imf_pair(recs, i, opts.where)
             for col, ind in columns.items():
                 value = _value(row[col], opts.where, recs.where(i, col))
-                if value is not None and _keep(skipped, per, rep, par):
+                if value is not None and _keep(skipped, per, rep, par) and per is not None:
                     out.append(_record(opts, recs, i, rep, par, ind, per, value, scale(i), what=what,
                                        basis="imf-dots"))
     problems.check()

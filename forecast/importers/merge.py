@@ -66,31 +66,31 @@ def merge(existing: list[tuple[int, dict[str, str]]], header: tuple[str, ...], i
     added = unchanged = 0
     replaced, conflicts = [], []
     for rec in imported.records:
-        i = index.get(rec.key)
-        if i is None:
+        at = index.get(rec.key)
+        if at is None:
             same = vintages.get(rec.key[:-1], []) if not rec.published else []
-            i = same[-1] if same else None
+            at = same[-1] if same else None
         new = {c: rec.row().get(c, "") for c in cols}
-        if i is None:
+        if at is None:
             index[rec.key] = len(rows)
             vintages.setdefault(rec.key[:-1], []).append(len(rows))
             rows.append(new)
             added += 1
             continue
-        old = rows[i]["value_usd"]
+        old = rows[at]["value_usd"]
         if Decimal(old) == Decimal(rec.value_usd):
             unchanged += 1
             continue
         what = (f"{rec.reporter}→{rec.partner} {rec.flow} {rec.period} ({rec.basis}, published "
-                f"{rows[i]['published'] or 'unknown'} in the file, {rec.published or 'unknown'} in "
+                f"{rows[at]['published'] or 'unknown'} in the file, {rec.published or 'unknown'} in "
                 "the import)")
         if replace:
-            note = "; ".join(x for x in (rows[i]["note"], f"replaced {old} (published "
-                                         f"{rows[i]['published'] or 'unknown'}) on import") if x)
-            rows[i] = {**rows[i], **{c: v for c, v in new.items() if c in rec.row()}, "note": note}
+            note = "; ".join(x for x in (rows[at]["note"], f"replaced {old} (published "
+                                         f"{rows[at]['published'] or 'unknown'}) on import") if x)
+            rows[at] = {**rows[at], **{c: v for c, v in new.items() if c in rec.row()}, "note": note}
             replaced.append(f"{what}: {old} -> {rec.value_usd}")
         else:
-            conflicts.append(Problem(out, f"row {lines[i]}", f"{what}: the file has {old}, "
+            conflicts.append(Problem(out, f"row {lines[at]}", f"{what}: the file has {old}, "
                                      f"{imported.file} {rec.origin} has {rec.value_usd}"))
     if conflicts:
         n = len(conflicts)

@@ -224,9 +224,9 @@ def _fill(rows: list[list[str]], merged: Sequence[tuple[int, int, int, int]]) ->
         if r0 >= len(rows):
             continue
         value = rows[r0][c0]
-        for r in range(r0, min(r1, len(rows))):
-            for c in range(c0, min(c1, width)):
-                rows[r][c] = value
+        for i in range(r0, min(r1, len(rows))):
+            for j in range(c0, min(c1, width)):
+                rows[i][j] = value
     return tuple(tuple(r) for r in rows)
 
 

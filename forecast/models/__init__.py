@@ -23,8 +23,15 @@ import numpy as np
 class Fitted(Protocol):
     """What the simulation engine needs from a fitted model."""
 
-    name: str
-    last_log: float
+    @property
+    def name(self) -> str:
+        """The model's name (``pooled``, ``rw-drift``...)."""
+        ...
+
+    @property
+    def last_log(self) -> float:
+        """Log of the last observed level, where every simulated path starts."""
+        ...
 
     def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         """Log levels for years last+1 .. last+h, shape (n, h)."""

@@ -71,7 +71,7 @@ class BlockBootstrap:
         starts = rng.integers(0, m, size=(n, k))
         idx = (starts[:, :, None] + np.arange(b)).reshape(n, k * b)[:, :h]
         idx %= m
-        paths = self.growth[idx]
+        paths: np.ndarray = self.growth[idx]
         np.cumsum(paths, axis=1, out=paths)
         paths += self.last_log
         return paths

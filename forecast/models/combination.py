@@ -74,7 +74,7 @@ def build(name: str, years: np.ndarray, logs: np.ndarray, *, calibrate: bool = T
     failures: dict[str, str] = {}
 
     def attempt(m: str) -> Fitted:
-        options: dict[str, object] = {}
+        options: dict[str, Any] = {}
         if m == "rw-drift":
             options["parameter_uncertainty"] = parameter_uncertainty
         if m == "pooled":

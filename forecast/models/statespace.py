@@ -58,7 +58,7 @@ def _factor(cov: np.ndarray) -> np.ndarray:
     w, v = np.linalg.eigh(cov)
     top = float(w.max()) if w.size else 0.0
     keep = w > 1e-12 * top if top > 0 else np.zeros(w.shape, bool)
-    return v[:, keep] * np.sqrt(w[keep])
+    return np.asarray(v[:, keep] * np.sqrt(w[keep]), dtype=float)
 
 
 @dataclass(frozen=True, eq=False)

@@ -280,17 +280,18 @@ def sensitivity_sections(d: Mapping[str, Any]) -> list[Section]:
         blocks.append(Para(f"As written, P(target reached) is {p}; no assumption could be varied.",
                            "lead"))
     blocks += [Para(n, "note") for n in d.get("notes") or []]
-    how = [Para("Each assumption is moved alone to its low and its high value; every other value "
-                "stays as written, and every run uses the same random draws. Ranges declared in "
-                "the scenario's sensitivity: block are used as given; the others follow default "
-                "rules:"),
-           Items(("growth rates (mean, mode, shift): ±5 percentage points",
-                  "spreads (sd, scale, sd_below, sd_above): ×0.75 and ×1.25",
-                  "degrees of freedom: ×0.5 and ×2",
-                  "shock probabilities and impacts: ×0.5 and ×1.5",
-                  "share of a shock recovered the next year: ±0.25, within 0 and 1",
-                  "in years no growth assumption covers: the model's growth shifted by ±5 "
-                  "percentage points, and its spread scaled by ×0.75 and ×1.25"))]
+    how: list[Block] = [
+        Para("Each assumption is moved alone to its low and its high value; every other value "
+             "stays as written, and every run uses the same random draws. Ranges declared in "
+             "the scenario's sensitivity: block are used as given; the others follow default "
+             "rules:"),
+        Items(("growth rates (mean, mode, shift): ±5 percentage points",
+               "spreads (sd, scale, sd_below, sd_above): ×0.75 and ×1.25",
+               "degrees of freedom: ×0.5 and ×2",
+               "shock probabilities and impacts: ×0.5 and ×1.5",
+               "share of a shock recovered the next year: ±0.25, within 0 and 1",
+               "in years no growth assumption covers: the model's growth shifted by ±5 "
+               "percentage points, and its spread scaled by ×0.75 and ×1.25"))]
     return [Section(1, "What moves the answer", tuple(blocks)),
             Section(2, "How the ranges were chosen", tuple(how)),
             Section(3, "Reproduce this analysis", tuple(_reproduce(

@@ -1,0 +1,313 @@
+"""The Python API: the same answers as the ``tradecast`` command, for notebooks and scripts.
+
+>>> import forecast as fc
+>>> q = fc.load("scenarios/kz-kg-2024-target.yaml")          # doctest: +SKIP
+>>> r = fc.run(q)                                                # doctest: +SKIP
+>>> r.probability, r.probability_se, r.method                    # doctest: +SKIP
+(0.0919..., 0.0, 'closed-form')
+
+A question is a validated scenario with its series; :func:`run` answers it exactly as
+``tradecast run`` does (same defaults, seed and precision), so ``r.probability`` equals the
+``probability`` of ``tradecast run FILE --json``. pandas is imported only when a frame is
+asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from forecast import files, loading, pipeline
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+    from forecast.models.pooled import Prior
+
+
+@dataclass(frozen=True, eq=False)
+class Question:
+    """A feasibility question ready to answer: a validated scenario and its series.
+
+    Build one with :func:`load` (a scenario file) or :meth:`from_series` (figures in hand).
+    """
+
+    prepared: loading.Prepared
+
+    @property
+    def name(self) -> str:
+        return self.prepared.scenario.name
+
+    @property
+    def scenario(self) -> Any:
+        """The validated scenario (:class:`forecast.scenario.Scenario`)."""
+        return self.prepared.scenario
+
+    def __repr__(self) -> str:
+        t = self.prepared.scenario.target
+        s = self.prepared.series
+        return (f"Question({self.name!r}: turnover >= US${t.value / 1e9:.3f}bn "
+                f"{'in' if t.kind == 'level' else 'by'} {t.year}, "
+                f"{len(s.years)} years {int(s.years[0])}-{s.last_year})")
+
+    @classmethod
+    def from_series(cls, series: Any, *, target: float, year: int, kind: str = "level",
+                    name: str = "question", **settings: Any) -> Question:
+        """A question about figures in hand.
+
+        Parameters
+        ----------
+        series : mapping or pandas.Series
+            Annual figures in US dollars by year (a Series indexed by year, or a dict);
+            year-to-date figures may be given with keys like ``"2025-01..2025-08"``.
+        target, year, kind
+            The target in US dollars, its year, and ``level`` (in that year) or ``by`` (in
+            any year up to it).
+        name : str
+            The question's name in outputs.
+        **settings
+            Any other scenario key (``model``, ``growth``, ``shocks``, ``simulation``...),
+            as in a scenario file.
+
+        Raises
+        ------
+        ScenarioError
+            As for a scenario file, naming the key.
+        """
+        items = series.items() if hasattr(series, "items") else series
+        history = {(int(k) if not isinstance(k, str) else k): float(v) for k, v in items}
+        tree = {"name": name, "history": history,
+                "target": {"value": float(target), "year": int(year), "kind": kind}, **settings}
+        where = "<python>"
+        sf = files.ScenarioFile(where, tree, ((where, Path(where), tree),), "")
+        return cls(loading.variant(sf, tree))
+
+
+def load(path: str | Path) -> Question:
+    """Read, validate and select the series of a scenario file (``extends`` resolved).
+
+    Raises
+    ------
+    ScenarioError, DataError
+        With the file and key, as the command line reports them.
+    """
+    return Question(loading.prepare(path))
+
+
+def _prior(priors: Any) -> Prior | None:
+    if priors is None or not isinstance(priors, (str, Path)):
+        return priors
+    from forecast import priors as priors_module
+
+    return priors_module.read(Path(priors))[0]
+
+
+def run(question: Question | str | Path, *, seed: int | None = None, paths: int | None = None,
+        precision: float | None = None, priors: Any = None) -> Result:
+    """Answer a question as ``tradecast run`` does.
+
+    Parameters
+    ----------
+    question : Question or path
+        From :func:`load` or :meth:`Question.from_series`, or a scenario file's path.
+    seed, paths, precision
+        Override the scenario's simulation settings (``--seed``, ``--paths``, ``--precision``).
+    priors : path or Prior, optional
+        Pooled priors learned by ``tradecast learn`` (default: the shipped ones).
+    """
+    q = question if isinstance(question, Question) else load(question)
+    p = q.prepared
+    r = pipeline.run(p.scenario, where=p.file.where, paths=paths, seed=seed,
+                     scenario_sha256=p.file.sha256, data_sha256=p.data_sha256, series=p.series,
+                     mirror=p.mirror, precision=precision, prior=_prior(priors))
+    return Result(r)
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """One answer: the probability (decided here: exact where the model has a closed form,
+    else simulated), its standard error, and everything behind it (``run``)."""
+
+    run: pipeline.RunResult
+
+    @property
+    def probability(self) -> float:
+        return self.run.probability
+
+    @property
+    def probability_se(self) -> float:
+        return self.run.probability_se
+
+    @property
+    def method(self) -> str:
+        """``closed-form`` or ``monte-carlo``."""
+        return self.run.probability_method
+
+    def __repr__(self) -> str:
+        t = self.run.scenario.target
+        how = "exact" if self.method == "closed-form" else f"± {self.probability_se * 100:.2f} pp"
+        return (f"Result({self.run.scenario.name!r}: P = {self.probability:.2%} {how}; "
+                f"{'in' if t.kind == 'level' else 'by'} {t.year} >= US${t.value / 1e9:.3f}bn; "
+                f"model {self.run.model.name}, {self.run.feasibility.paths:,} paths)")
+
+    def summary(self) -> str:
+        """The text ``tradecast run`` prints."""
+        from forecast import render
+
+        return render.summary(self.run)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON ``tradecast run --json`` prints (the contract in docs/json.md)."""
+        from forecast import render
+
+        return render.as_dict(self.run)
+
+    def quantiles_frame(self) -> pd.DataFrame:
+        """Quantiles of each simulated year (rows: years; columns: levels), US dollars."""
+        import pandas as pd
+
+        q = self.run.feasibility.quantiles
+        frame = pd.DataFrame({lvl: {y: v[lvl] for y, v in q.items()} for lvl in next(iter(q.values()))})
+        frame.index.name, frame.columns.name = "year", "quantile"
+        return frame
+
+    def by_model_frame(self) -> pd.DataFrame:
+        """Each model's probability, its standard error, paths and whether it is exact."""
+        import pandas as pd
+
+        rows = self.run.by_model_answers()
+        frame = pd.DataFrame([{"model": a.model, "probability": a.probability,
+                               "probability_se": a.probability_se, "paths": a.paths,
+                               "exact": a.exact, "chosen": a.model == self.run.model.name}
+                              for a in rows])
+        return frame.set_index("model")
+
+    def paths_frame(self) -> pd.DataFrame:
+        """The kept sample of simulated paths (rows; columns: years), US dollars, with each
+        path's weight where the run is weighted by later figures."""
+        import numpy as np
+        import pandas as pd
+
+        sim = self.run.simulation
+        frame = pd.DataFrame(np.exp(sim.sample), columns=[int(y) for y in sim.years])
+        frame.columns.name = "year"
+        if sim.weights is not None:
+            frame["weight"] = sim.weights[:len(frame)] * len(sim.weights)
+        return frame
+
+    def reached_frame(self) -> pd.DataFrame:
+        """P(the target is reached by each year)."""
+        import pandas as pd
+
+        f = self.run.feasibility
+        frame = pd.DataFrame({"reached_by": f.reached_by_year})
+        frame.index.name = "year"
+        return frame
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """Assumption sets compared on common random numbers: each run, and each one's
+    difference from the first with its paired standard error."""
+
+    runs: tuple[pipeline.RunResult, ...]
+    differences: tuple[Any, ...]
+    notes: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        parts = ", ".join(f"{r.scenario.name} {r.feasibility.probability:.2%}" for r in self.runs)
+        return f"Comparison({parts}; {self.runs[0].feasibility.paths:,} paths each)"
+
+    def summary(self) -> str:
+        """The text ``tradecast compare`` prints."""
+        from forecast import render_multi
+
+        return render_multi.compare_text(list(self.runs), list(self.differences), list(self.notes))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON ``tradecast compare --json`` prints."""
+        from forecast import render_multi
+
+        return render_multi.compare_dict(list(self.runs), list(self.differences), list(self.notes))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per scenario: its probability (simulated, on the shared paths), s.e., and
+        its difference from the first with the paired and unpaired standard errors."""
+        import pandas as pd
+
+        diffs = {d.scenario: d for d in self.differences}
+        rows = []
+        for r in self.runs:
+            d = diffs.get(r.scenario.name)
+            rows.append({"scenario": r.scenario.name, "probability": r.feasibility.probability,
+                         "probability_se": r.feasibility.probability_se,
+                         "diff_vs_first": None if d is None else d.probability_diff,
+                         "diff_se_paired": None if d is None else d.probability_diff_se,
+                         "diff_se_unpaired": None if d is None else d.probability_diff_se_unpaired})
+        return pd.DataFrame(rows).set_index("scenario")
+
+
+def compare(questions: list[Question | str | Path], *, paths: int | None = None,
+            seed: int | None = None, priors: Any = None) -> Comparison:
+    """Run every question on the first one's paths, seed and antithetic setting (common random
+    numbers), and each one's difference from the first, as ``tradecast compare`` does.
+
+    Raises
+    ------
+    ScenarioError
+        With fewer than two questions, or two with the same name.
+    """
+    from forecast import comparison as cmp
+    from forecast.errors import ScenarioError
+
+    qs = [q if isinstance(q, Question) else load(q) for q in questions]
+    if len(qs) < 2:
+        raise ScenarioError("<python>", "questions", f"give at least two (got {len(qs)})")
+    seen: dict[str, str] = {}  # rows and files are named by the scenarios' names
+    for q in qs:
+        if q.name in seen:
+            raise ScenarioError(q.prepared.file.where, "name", f"{q.name!r} is also the name of "
+                                f"{seen[q.name]}; give each scenario compared its own name")
+        seen[q.name] = q.prepared.file.where
+    prior = _prior(priors)
+    first = qs[0].prepared.scenario.simulation
+    n = paths if paths is not None else first.paths
+    s = seed if seed is not None else first.seed
+    fits: dict[str, Any] = {}
+    runs = [pipeline.run(p.scenario, where=p.file.where, paths=n, seed=s,
+                         scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
+                         series=p.series, fits=fits, mirror=p.mirror,
+                         antithetic=first.antithetic, prior=prior)
+            for p in (q.prepared for q in qs)]
+    notes = cmp.caveats(runs)
+    if any(q.prepared.scenario.simulation.antithetic != first.antithetic for q in qs[1:]):
+        notes.append(f"every scenario runs with the first one's simulation.antithetic "
+                     f"({str(first.antithetic).lower()}), as with its seed and paths, so "
+                     "that their paths are common random numbers")
+    return Comparison(tuple(runs), tuple(cmp.compare(runs)), tuple(notes))
+
+
+def plot_fan(result: Result, ax: Axes | None = None) -> Axes:
+    """The report's fan chart of a result, drawn on ``ax`` (a new figure if None): history,
+    median path, central 50/80/95% bands and the target. Returns the Axes, to restyle or
+    place; the report's PNG is this drawing in the report's frame."""
+    from forecast import charts, render
+    from forecast.nowcast import month_range
+
+    r = result.run
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        fig.subplots_adjust(right=0.84, top=0.84)  # room for the target's label and the legend
+    t, f = r.scenario.target, r.feasibility
+    keep = max(10, 3 * (t.year - f.last_year))
+    nc = render.nowcast_dict(r)
+    known = None if not nc else (int(nc["year"]), float(nc["value"]),
+                                 f"known: {month_range(int(nc['month']))} {nc['year']}")
+    charts.draw_fan(ax, [int(y) for y in r.series.years[-keep:]],
+                    [float(v) for v in r.series.values[-keep:]], sorted(f.quantiles),
+                    f.quantiles, t.value, t.year, known)
+    return ax

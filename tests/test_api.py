@@ -1,0 +1,88 @@
+"""The Python API: the README's Python section runs as written, and ``fc.run`` gives exactly
+the probability ``tradecast run --json`` prints, for every shipped scenario."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import ROOT, write
+
+import forecast as fc
+from forecast.errors import ScenarioError
+
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def _readme_python() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"<!-- python-api -->\n```python\n(.*?)```", text, re.S)
+    assert m, "README has no python-api block"
+    return m.group(1)
+
+
+def test_the_readme_python_section_runs_as_written(monkeypatch, capsys) -> None:
+    monkeypatch.chdir(ROOT)
+    ns: dict = {}
+    try:
+        exec(compile(_readme_python(), "README.md", "exec"), ns)  # noqa: S102
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close("all")  # the block's figure is a notebook's; leave pyplot as other tests expect
+    r = ns["r"]
+    assert r.method == "closed-form" and r.probability_se == 0.0
+    assert ns["d"]["probability"] == r.probability
+    assert list(ns["quantiles"].index) == [2024] and 0.5 in ns["quantiles"].columns
+    assert ns["by_model"].loc["pooled", "chosen"] and ns["by_model"].loc["pooled", "exact"]
+    assert len(ns["paths"]) > 1000
+    assert ns["c"].to_frame().loc["kz-kg-3bn-border-risk", "diff_se_paired"] > 0
+    assert ns["ax"].get_title().startswith("Kazakhstan")
+    out = capsys.readouterr().out
+    assert out.startswith("Result('kz-kg-2024-target': P = 9.20% exact;")
+    assert "Probability    9.2%" in out
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+def test_the_api_gives_exactly_the_clis_probability(cli, path) -> None:
+    d = json.loads(cli("run", path, "--json").stdout)
+    r = fc.run(fc.load(path))
+    assert r.probability == d["probability"]
+    assert r.probability_se == d["probability_se"] and r.method == d["probability_method"]
+    assert r.to_dict()["probability_by_model"] == d["probability_by_model"]
+    assert len(repr(r)) < 200
+
+
+def test_a_question_from_figures_in_hand(tmp_path) -> None:
+    pd = pytest.importorskip("pandas")
+    s = pd.Series([1.0e9, 1.1e9, 1.15e9, 1.3e9], index=[2020, 2021, 2022, 2023])
+    q = fc.Question.from_series(s, target=1.5e9, year=2024, model="rw-drift")
+    same = fc.Question.from_series(s.to_dict(), target=1.5e9, year=2024, model="rw-drift")
+    a, b = fc.run(q, seed=3, paths=20_000), fc.run(same, seed=3, paths=20_000)
+    assert a.probability == b.probability and a.method == "closed-form"
+    write(tmp_path, "s.yaml", "name: question\nhistory: {2020: 1.0e9, 2021: 1.1e9, 2022: 1.15e9, "
+          "2023: 1.3e9}\ntarget: {value: 1.5e9, year: 2024}\nmodel: rw-drift\n")
+    assert fc.run(tmp_path / "s.yaml", seed=3, paths=20_000).probability == a.probability
+    with pytest.raises(ScenarioError, match=r"growth\[0\]"):
+        fc.Question.from_series(s, target=1.5e9, year=2024, growth=[{"dist": "normal", "mean": 0.1}])
+    with pytest.raises(ScenarioError, match="target.year"):
+        fc.Question.from_series(s, target=1.5e9, year=2023)
+
+
+def test_the_api_is_loaded_lazily_and_listed() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, forecast; assert 'forecast.api' not in sys.modules; "
+            "assert 'pandas' not in sys.modules; print(sorted(dir(forecast)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "'run'" in out.stdout and "'load'" in out.stdout
+    code = ("import forecast.cli, sys; "
+            "assert 'pandas' not in sys.modules and 'forecast.api' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_version_prints_the_libraries(cli) -> None:
+    r = cli("--version")
+    assert r.exit_code == 0 and r.stdout.startswith("tradecast ") and "numpy " in r.stdout

@@ -35,9 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import trade_panel  # noqa: E402
 
-from forecast.feasibility import weighted_quantiles  # noqa: E402
-from forecast.metrics import crps_weighted  # noqa: E402
-from forecast.reporter_gap import HALF_LIFE  # noqa: E402
+from forecast.analysis.feasibility import weighted_quantiles  # noqa: E402
+from forecast.analysis.metrics import crps_weighted  # noqa: E402
+from forecast.engine.reporter_gap import HALF_LIFE  # noqa: E402
 
 ORIGINS = range(2005, 2018)
 H = 2
@@ -45,9 +45,9 @@ H = 2
 
 def score(pair: tuple[str, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], int, int]
           ) -> list[dict]:
+    from forecast.engine.reporter_gap import Mirror, fit_gap
     from forecast.errors import ModelError
     from forecast.models.combination import build
-    from forecast.reporter_gap import Mirror, fit_gap
 
     sid, (ya, va), (yb, vb), paths, seed, half_life = pair
     a, b = dict(zip(ya.tolist(), va.tolist())), dict(zip(yb.tolist(), vb.tolist()))

@@ -35,10 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import best  # noqa: E402
 
-from forecast import loading  # noqa: E402
+from forecast.analysis import loading  # noqa: E402
+from forecast.engine.simulate import simulate  # noqa: E402
 from forecast.models.combination import build  # noqa: E402
 from forecast.models.rw import fit_rw_drift  # noqa: E402
-from forecast.simulate import simulate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import ROOT, trade_panel  # noqa: E402
 
-from forecast.backtest import Task, rolling_tasks, run_tasks  # noqa: E402
+from forecast.analysis.backtest import Task, rolling_tasks, run_tasks  # noqa: E402
 from forecast.models import MEMBERS  # noqa: E402
 
 #: Every single model but the pooled one (whose tails are learned with its priors).

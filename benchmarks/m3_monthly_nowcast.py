@@ -50,8 +50,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import need  # noqa: E402
 
-from forecast.feasibility import weighted_quantiles  # noqa: E402
-from forecast.nowcast import ShareModel, logit  # noqa: E402
+from forecast.analysis.feasibility import weighted_quantiles  # noqa: E402
+from forecast.engine.nowcast import ShareModel, logit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PRIOR_FILE = ROOT / "forecast" / "ytd_prior.json"
@@ -155,8 +155,8 @@ GRID = (1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2.0)
 
 def score_year(args: tuple[str, dict[int, np.ndarray], int, dict[str, object], int, int]) -> dict | None:
     """Nowcasts of one series' year ``y`` for k = 0..11 and every widening in :data:`GRID`."""
+    from forecast.engine.nowcast import Nowcast
     from forecast.models.combination import OUTSIDE_POOL, build
-    from forecast.nowcast import Nowcast
 
     sid, years, y, prior, paths, seed = args
     before = [x for x in sorted(years) if x < y]

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import m3_yearly  # noqa: E402
 
-from forecast.backtest import holdout_tasks, run_tasks, summarise  # noqa: E402
+from forecast.analysis.backtest import holdout_tasks, run_tasks, summarise  # noqa: E402
 from forecast.models import MEMBERS  # noqa: E402
 
 REFERENCES = [  # model, sMAPE, MASE, cov80 all, cov95 all, MSIS, cov80 h1, cov95 h1, Brier +5% h1

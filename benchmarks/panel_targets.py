@@ -36,8 +36,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import ROOT, need, trade_panel  # noqa: E402
 
-from forecast import learn, priors, render, targets  # noqa: E402
-from forecast.files import read_registry  # noqa: E402
+from forecast.analysis import targets  # noqa: E402
+from forecast.analysis.targets import read_registry  # noqa: E402
+from forecast.models import learn, priors  # noqa: E402
+from forecast.present import render  # noqa: E402
 
 PANEL_ABOUT = ("IMF DOTS panel, ../shared/data-sources/imf-dots-2022/panel.csv: annual turnover "
                "(exports + imports) of 300 country pairs on each reporter's figures, 1992-2020; "

@@ -10,7 +10,7 @@ pooled model has tail factors, a two-piece Student-t, which they do not); compar
 not seconds (the machine is shared).
 
 1. **Time to s.e. <= 0.0005** (best of 3, fits excluded unless said): the closed form of
-   the model's predictive; each estimator of ``forecast.estimators`` on the same predictive,
+   the model's predictive; each estimator of ``benchmarks/estimators.py`` on the same predictive,
    at the samples a pilot run says it needs; the engine (``forecast.simulate`` with
    ``precision=0.0005``, which also gives quantiles and fan charts); and the statsmodels
    route: ``ETSModel`` (additive damped trend on logs, fitted) and
@@ -38,11 +38,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import best  # noqa: E402
+from estimators import METHODS, estimate, exact, predictive_of  # noqa: E402
 
-from forecast import loading  # noqa: E402
-from forecast.estimators import METHODS, estimate, exact, predictive_of  # noqa: E402
+from forecast.analysis import loading  # noqa: E402
+from forecast.engine.simulate import simulate  # noqa: E402
 from forecast.models.combination import build, one_blas_thread  # noqa: E402
-from forecast.simulate import simulate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SE = 0.0005
@@ -102,7 +102,7 @@ def main() -> None:
           f"{'x plain':>8s}")
     reps = 2000
     t_closed = min(timeit.repeat(lambda: exact(comps, b), number=reps, repeat=3)) / reps
-    rows = [("closed form (forecast.estimators.exact)", 0, t_closed, p, 0.0)]
+    rows = [("closed form (benchmarks/estimators.py.exact)", 0, t_closed, p, 0.0)]
     for m in METHODS:
         n = needed(m, comps, b)
         e = estimate(comps, b, n, m, np.random.default_rng(2))

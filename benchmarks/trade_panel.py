@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import trade_panel  # noqa: E402
 
-from forecast.backtest import rolling_tasks, run_tasks, summarise  # noqa: E402
+from forecast.analysis.backtest import rolling_tasks, run_tasks, summarise  # noqa: E402
 from forecast.models import MEMBERS  # noqa: E402
 
 

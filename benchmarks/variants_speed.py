@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import best  # noqa: E402
 
-from forecast import keypaths, loading, pipeline, variants  # noqa: E402
+from forecast.analysis import loading, pipeline, variants  # noqa: E402
+from forecast.scenario import keypaths  # noqa: E402
 
 BORDER = ROOT / "scenarios" / "kz-kg-3bn-border-risk.yaml"
 BY_2030 = ROOT / "scenarios" / "kz-kg-3bn-by-2030.yaml"

@@ -1,5 +1,5 @@
 """``python -m forecast`` is the ``tradecast`` command."""
 
-from forecast.cli import main
+from forecast.cli.main import main
 
 main()

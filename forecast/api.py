@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from forecast import files, loading, pipeline
+from forecast.analysis import loading, pipeline
+from forecast.scenario import loader
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -81,7 +82,7 @@ class Question:
         tree = {"name": name, "history": history,
                 "target": {"value": float(target), "year": int(year), "kind": kind}, **settings}
         where = "<python>"
-        sf = files.ScenarioFile(where, tree, ((where, Path(where), tree),), "")
+        sf = loader.ScenarioFile(where, tree, ((where, Path(where), tree),), "")
         return cls(loading.variant(sf, tree))
 
 
@@ -99,7 +100,7 @@ def load(path: str | Path) -> Question:
 def _prior(priors: Any) -> Prior | None:
     if priors is None or not isinstance(priors, (str, Path)):
         return priors
-    from forecast import priors as priors_module
+    from forecast.models import priors as priors_module
 
     return priors_module.read(Path(priors))[0]
 
@@ -154,13 +155,13 @@ class Result:
 
     def summary(self) -> str:
         """The text ``tradecast run`` prints."""
-        from forecast import render
+        from forecast.present import render
 
         return render.summary(self.run)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON ``tradecast run --json`` prints (the contract in docs/json.md)."""
-        from forecast import render
+        from forecast.present import render
 
         return render.as_dict(self.run)
 
@@ -222,13 +223,13 @@ class Comparison:
 
     def summary(self) -> str:
         """The text ``tradecast compare`` prints."""
-        from forecast import render_multi
+        from forecast.present import render_multi
 
         return render_multi.compare_text(list(self.runs), list(self.differences), list(self.notes))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON ``tradecast compare --json`` prints."""
-        from forecast import render_multi
+        from forecast.present import render_multi
 
         return render_multi.compare_dict(list(self.runs), list(self.differences), list(self.notes))
 
@@ -259,7 +260,7 @@ def compare(questions: list[Question | str | Path], *, paths: int | None = None,
     ScenarioError
         With fewer than two questions, or two with the same name.
     """
-    from forecast import comparison as cmp
+    from forecast.analysis import comparison as cmp
     from forecast.errors import ScenarioError
 
     qs = [q if isinstance(q, Question) else load(q) for q in questions]
@@ -293,8 +294,8 @@ def plot_fan(result: Result, ax: Axes | None = None) -> Axes:
     """The report's fan chart of a result, drawn on ``ax`` (a new figure if None): history,
     median path, central 50/80/95% bands and the target. Returns the Axes, to restyle or
     place; the report's PNG is this drawing in the report's frame."""
-    from forecast import charts, render
-    from forecast.nowcast import month_range
+    from forecast.engine.nowcast import month_range
+    from forecast.present import charts, render
 
     r = result.run
     if ax is None:

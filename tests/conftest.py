@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from forecast.cli import app
+from forecast.cli.main import app
 
 # Tests never read or write the user's fit cache; tests/test_fitcache.py points it at a
 # temporary folder where it tests the cache itself.

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from conftest import Invoke, write
 
+from forecast.engine.simulate import simulate
 from forecast.models.combination import build
 from forecast.models.rw import fit_rw_drift
 from forecast.models.theta import fit_theta
-from forecast.simulate import simulate
 
 YEARS = np.arange(1994, 2024)
 LOGS = np.log(4e8) + 0.05 * np.arange(30) + 0.12 * np.sin(1.3 * np.arange(30))
@@ -51,8 +51,8 @@ def test_unbiased_against_the_closed_form_with_honest_errors(name: str) -> None:
     years = np.arange(2024, 2024 + h)
     runs = [simulate(model, years, target, paths=20_000, seed=s, antithetic=True) for s in range(30)]
     assert all(r.antithetic for r in runs)
-    from forecast.feasibility import probability_of
-    from forecast.scenario import Target
+    from forecast.analysis.feasibility import probability_of
+    from forecast.scenario.schema import Target
 
     t = Target(value=target, year=2026, kind="level")
     ps, ses = zip(*(probability_of(r, t) for r in runs))

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import ROOT, scenario, write
 
-from forecast.backtest import holdout_tasks, rolling_tasks, run_tasks, summarise
+from forecast.analysis.backtest import holdout_tasks, rolling_tasks, run_tasks, summarise
 
 G_KEYS = ["-0.10", "0.00", "0.05", "0.10", "0.25"]
 

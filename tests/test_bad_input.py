@@ -369,7 +369,7 @@ def test_schema_accepts_every_shipped_scenario_and_rejects_unknown_keys(cli: Inv
     """What an editor's YAML plugin does with `tradecast schema`."""
     import jsonschema
 
-    from forecast.files import parse_yaml
+    from forecast.data.files import parse_yaml
 
     result = cli("schema")
     assert result.exit_code == 0, result.stderr

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from forecast import comparison_charts as cc
-from forecast.charts import DPI, WIDTH
+from forecast.present import comparison_charts as cc
+from forecast.present.charts import DPI, WIDTH
 
 PNG = b"\x89PNG\r\n\x1a\n"
 CAPTION = "10,000 simulated paths on common random numbers, seed 1. Data: UN Comtrade, vintage 2024-05."

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import DATA_FILE, write
 
+from forecast.data.files import read_trade_data
+from forecast.data.series import COLUMNS, TradeData, parse_table, select
 from forecast.errors import DataError
-from forecast.files import read_trade_data
-from forecast.series import COLUMNS, TradeData, parse_table, select
 
 HEADER = ",".join(COLUMNS)
 GOOD = "KGZ,KAZ,export,2020,100,national-statistics,2021-03-01,NSC table"
@@ -171,8 +171,8 @@ def test_kaz_latest(shipped: TradeData) -> None:
 def test_a_revision_beats_its_first_release_whatever_the_lag() -> None:
     """The undated revised table value must not lose to the dated first release because the
     lag rule happened to give it an earlier assumed date."""
-    from forecast.files import read_trade_data
-    from forecast.series import select
+    from forecast.data.files import read_trade_data
+    from forecast.data.series import select
 
     data = read_trade_data(DATA_FILE)
     for lag in (0, 2, 3, 12):
@@ -181,8 +181,8 @@ def test_a_revision_beats_its_first_release_whatever_the_lag() -> None:
 
 
 def test_lower_bound_and_unclear_figures_are_left_out_by_default_and_said() -> None:
-    from forecast.files import read_trade_data
-    from forecast.series import select
+    from forecast.data.files import read_trade_data
+    from forecast.data.series import select
 
     data = read_trade_data(DATA_FILE)
     s = select(data, "KGZ", "turnover", exclude_flags=("lower-bound", "basis-unclear"))

@@ -12,9 +12,9 @@ import pytest
 from conftest import write
 from scipy import integrate, stats
 
+from forecast.analysis.pipeline import StartError, closed_form
+from forecast.engine.simulate import simulate
 from forecast.models import fit_member
-from forecast.pipeline import StartError, closed_form
-from forecast.simulate import simulate
 
 HEADER = "reporter,partner,flow,period,value_usd,basis,published,source,flags,note\n"
 YEARS = range(2010, 2021)

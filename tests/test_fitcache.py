@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 from conftest import ROOT, Invoke
 
-from forecast import fitcache
-from forecast.models import combination
+from forecast.models import combination, fitcache
 
 
 @pytest.fixture
@@ -50,7 +49,7 @@ def test_a_rerun_reads_the_fits_and_gives_the_same_json(cli: Invoke, cache: Path
     def no_fit(*args: object, **kwargs: object) -> None:
         raise AssertionError("refitted although the cache holds the fit")
 
-    monkeypatch.setattr("forecast.pipeline.build", no_fit)
+    monkeypatch.setattr("forecast.analysis.pipeline.build", no_fit)
     again = cli("run", scenario, "--paths", 20000, "--json")
     assert again.exit_code == 0, again.output
     assert again.stdout == first.stdout

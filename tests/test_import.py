@@ -19,8 +19,8 @@ import pytest
 from conftest import ROOT, Invoke, snapshot, write
 from test_bad_input import assert_clean_failure, assert_problems
 
-from forecast import codes, files
-from forecast.series import select
+from forecast.data import codes, files
+from forecast.data.series import select
 
 FIX = ROOT / "tests" / "fixtures" / "imports"
 _spec = importlib.util.spec_from_file_location("make_fixtures", FIX / "make_fixtures.py")

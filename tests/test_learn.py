@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import Invoke, write
 
-from forecast import learn, priors
+from forecast.models import learn, priors
 
 TRUE = {"noise": 0.3, "vol_intercept": np.log(0.2), "vol_slope": -0.2}
 

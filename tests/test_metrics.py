@@ -11,7 +11,7 @@ import pytest
 from conftest import shared
 from scipy.stats import norm
 
-from forecast.metrics import (
+from forecast.analysis.metrics import (
     brier,
     coverage,
     crps_normal,
@@ -241,7 +241,7 @@ def test_bad_values_raise() -> None:
 
 
 def test_weighted_crps_reduces_to_the_sample_crps_and_to_duplicated_draws() -> None:
-    from forecast.metrics import crps_sample, crps_weighted
+    from forecast.analysis.metrics import crps_sample, crps_weighted
 
     rng = np.random.default_rng(5)
     x = rng.normal(size=200)

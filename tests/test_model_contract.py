@@ -8,9 +8,9 @@ import warnings
 import numpy as np
 import pytest
 
-from forecast.calibration import table
 from forecast.errors import ModelError
 from forecast.models import MEMBERS, fit_member
+from forecast.models.calibration import table
 from forecast.models.combination import build
 
 YEARS = np.arange(1996, 2024)

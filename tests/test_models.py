@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from forecast import models
-from forecast.series import TradeSeries
-from forecast.simulate import simulate
+from forecast.data.series import TradeSeries
+from forecast.engine.simulate import simulate
 
 
 def fit_rw_drift(s: TradeSeries, **kw) -> models.RandomWalkDrift:

@@ -13,8 +13,8 @@ import pytest
 from conftest import scenario, write
 from scipy import integrate, stats
 
-from forecast import loading, pipeline
-from forecast.nowcast import ShareModel, logit, nowcast_for, prior
+from forecast.analysis import loading, pipeline
+from forecast.engine.nowcast import ShareModel, logit, nowcast_for, prior
 
 HISTORY = "history: {2019: 9.9e8, 2020: 8.1e8, 2021: 1.04e9, 2022: 1.18e9, 2023: 1.31e9%s}\n"
 
@@ -69,7 +69,7 @@ def test_own_history_at_every_month_updates_the_prior() -> None:
 
 
 def test_a_rounded_figure_is_integrated_over_its_interval() -> None:
-    from forecast.nowcast import rounding_half_width
+    from forecast.engine.nowcast import rounding_half_width
 
     assert rounding_half_width(1.4e9) == 5e7 and rounding_half_width(2e9) == 5e8
     assert rounding_half_width(1_317_884_000) == 500
@@ -144,7 +144,7 @@ def test_intervals_narrow_as_months_are_known(tmp_path: Path) -> None:
 
 
 def test_same_seed_same_numbers_and_paired_differences_with_weights(tmp_path: Path) -> None:
-    from forecast.comparison import paired
+    from forecast.analysis.comparison import paired
 
     a = _run(tmp_path, ', "2024-01..2024-08": 9.5e8', target=1.49e9, paths=50_000)
     b = _run(tmp_path, ', "2024-01..2024-08": 9.5e8', target=1.50e9, paths=50_000)
@@ -181,7 +181,7 @@ def test_on_m3_monthly_intervals_narrow_and_cover(tmp_path: Path) -> None:
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     data = bench.load()
-    from forecast.nowcast import prior_table
+    from forecast.engine.nowcast import prior_table
 
     table = prior_table()
     rows = []
@@ -234,7 +234,7 @@ def test_a_january_to_december_figure_must_be_written_as_the_year(cli, tmp_path:
 
 
 def test_the_reports_distribution_is_the_weighted_one(tmp_path: Path) -> None:
-    from forecast.report import target_values
+    from forecast.present.report import target_values
 
     r = _run(tmp_path, ', "2024-01..2024-08": 9.5e8', paths=50_000)
     v = target_values(r)

@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from forecast.overlays import apply_growth, apply_shocks, draw
-from forecast.scenario import GrowthAdjust, GrowthNormal, Shock, TwoPieceNormal, Uniform
+from forecast.engine.overlays import apply_growth, apply_shocks, draw
+from forecast.scenario.schema import GrowthAdjust, GrowthNormal, Shock, TwoPieceNormal, Uniform
 
 
 def test_replaced_normal_growth_gives_the_lognormal_probability():
     """One year replaced by Normal(log1p(mean), sd): P(level >= target) is a lognormal tail."""
+    from forecast.engine.simulate import simulate
     from forecast.models import RandomWalkDrift
-    from forecast.simulate import simulate
 
     m = RandomWalkDrift(last_log=np.log(1e9), drift=0.0, sigma=0.3, n=10, span=10)
     g = GrowthNormal(years=(2024, 2024), dist="normal", mean=0.1, sd=0.15)

@@ -11,7 +11,7 @@ import pytest
 from scipy.stats import norm
 
 from forecast.models.pooled import Prior, fit_pooled, marginals, posterior, sufficient
-from forecast.priors import shipped
+from forecast.models.priors import shipped
 
 PRIOR = Prior(noise=0.3, drift_strength=6.0, persistence=0.7, vol_strength=3.0, vol_intercept=-1.6,
               vol_slope=-0.2, size_range=(13.0, 25.0), centre_error_year=0.0, centre_error_trend=0.0,

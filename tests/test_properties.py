@@ -6,7 +6,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecast import pipeline, scenario
+from forecast.analysis import pipeline
+from forecast.scenario import schema as scenario
 
 growth = st.lists(st.floats(-0.3, 0.3, allow_nan=False), min_size=3, max_size=15)
 
@@ -41,7 +42,7 @@ def test_scaling_history_and_target_together_changes_nothing(g, ratio, scale):
     # panel: a deliberate dependence on size); without it, units must not matter.
     from dataclasses import replace
 
-    from forecast.priors import shipped
+    from forecast.models.priors import shipped
 
     flat = replace(shipped(), vol_slope=0.0, size_range=(0.0, 60.0))
     v = levels(g)
@@ -71,7 +72,7 @@ def test_by_target_is_at_least_the_level_probability():
 
 
 def test_required_growth_and_its_rank():
-    from forecast.feasibility import growth_record, required_growth
+    from forecast.analysis.feasibility import growth_record, required_growth
 
     assert required_growth(2.0e9, 1.317e9, 1) == 2.0e9 / 1.317e9 - 1
     assert np.isclose(required_growth(3e9, 2e9, 5), 1.5 ** 0.2 - 1)

@@ -18,7 +18,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """One report per shipped scenario (20,000 paths, to keep the suite quick)."""
     from typer.testing import CliRunner
 
-    from forecast.cli import app
+    from forecast.cli.main import app
 
     out = tmp_path_factory.mktemp("reports")
     runner = CliRunner()
@@ -118,7 +118,7 @@ def test_missing_pdf_dependency_is_reported_before_any_work(cli, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util
 
-    from forecast import pipeline
+    from forecast.analysis import pipeline
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",

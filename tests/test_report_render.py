@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from forecast import charts, report
-from forecast.cli import app
+from forecast.cli.main import app
 from forecast.errors import ForecastError
+from forecast.present import charts, report
 
 ROOT = Path(__file__).resolve().parents[1]
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, shared, write
 from scipy import stats
 
-from forecast.reporter_gap import GapModel, fit_gap
+from forecast.engine.reporter_gap import GapModel, fit_gap
 
 HEADER = "reporter,partner,flow,period,value_usd,basis,published,source,flags,note\n"
 
@@ -169,7 +169,7 @@ def test_data_list_show_and_asymmetry_describe_the_shipped_file(cli) -> None:
 
 
 def test_the_gap_trend_is_ordinary_least_squares() -> None:
-    from forecast.asymmetry import Row, trend
+    from forecast.data.asymmetry import Row, trend
 
     rng = np.random.default_rng(2)
     years = np.arange(2010, 2022)

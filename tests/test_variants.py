@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import scenario, snapshot, write
 
-from forecast import keypaths, loading, variants
+from forecast.analysis import loading, variants
 from forecast.errors import ScenarioError
 from forecast.models import combination
+from forecast.scenario import keypaths
 
 GROWTH = "growth: [{years: 2024..2026, dist: normal, mean: 0.08, sd: 0.1}]\n"
 SHOCK = ("shocks: [{name: closure, probability: 0.1, years: 2024..2026, "
@@ -73,7 +74,7 @@ def test_a_sweep_fits_once_and_each_point_equals_a_separate_run(tmp_path: Path, 
     p = _prepared(tmp_path, scenario("s", extra=GROWTH))
     calls = []
     real = combination.build
-    monkeypatch.setattr("forecast.pipeline.build", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr("forecast.analysis.pipeline.build", lambda *a, **k: calls.append(1) or real(*a, **k))
     sw = variants.sweep(p.file.tree, {"growth[0].mean": [0.0, 0.1, 0.2], "target.value": [1.5e9, 2e9]},
                         _prepare_of(p), where="s.yaml", paths=20_000, seed=5)
     assert len(calls) == 1  # growth and target changes never refit
@@ -83,7 +84,7 @@ def test_a_sweep_fits_once_and_each_point_equals_a_separate_run(tmp_path: Path, 
     # the same point written in a file and run alone gives the same numbers
     alone = _prepared(tmp_path, scenario("s", target="target: {value: 2.0e9, year: 2026}\n",
                                          extra=GROWTH.replace("mean: 0.08", "mean: 0.1")))
-    from forecast.pipeline import run
+    from forecast.analysis.pipeline import run
     r = run(alone.scenario, series=alone.series, paths=20_000, seed=5, per_model=False)
     assert r.feasibility.probability == sw.points[3].result.feasibility.probability
 

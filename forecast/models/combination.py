@@ -66,9 +66,9 @@ def build(name: str, years: np.ndarray, logs: np.ndarray, *, calibrate: bool = T
     Callers fit under :func:`one_blas_thread` (the matrices are tiny: BLAS threads only
     add contention, up to 50x slower fits on a loaded machine).
     """
-    from forecast.calibration import Calibrated, table
     from forecast.errors import ModelError
     from forecast.models import AUTO, MEMBERS, fit_member
+    from forecast.models.calibration import Calibrated, table
 
     fitted: dict[str, Fitted] = {}
     failures: dict[str, str] = {}
@@ -88,7 +88,7 @@ def build(name: str, years: np.ndarray, logs: np.ndarray, *, calibrate: bool = T
     why = ""
     if name == "auto":
         if prior is None:
-            from forecast.priors import shipped
+            from forecast.models.priors import shipped
 
             prior = shipped()
         why = prior.outside(np.asarray(years), np.asarray(logs, dtype=float)) or ""

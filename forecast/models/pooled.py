@@ -340,7 +340,7 @@ class Pooled:
 
     def prob_at_least(self, log_ratio: float, h: int) -> float:
         """Closed-form P(log(level[T+h] / level[T]) >= log_ratio), tail factors included."""
-        from forecast.tails import t_sf
+        from forecast.models.tails import t_sf
 
         df, loc, scale = self.location_scale(h)
         lower, upper = self.factors(h)
@@ -401,7 +401,7 @@ def fit_pooled(years: np.ndarray, logs: np.ndarray, prior: Prior | None = None,
     from forecast.models.checks import check_history
 
     if prior is None:
-        from forecast.priors import shipped
+        from forecast.models.priors import shipped
 
         prior = shipped()
     years, logs = check_history("pooled", years, logs, minimum=1, consecutive=False)

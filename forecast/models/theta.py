@@ -123,7 +123,7 @@ class Theta:
 
     def prob_at_least(self, log_ratio: float, h: int) -> float:
         """Closed-form P(log(level[T+h] / level[T]) >= log_ratio) (normal predictive)."""
-        from forecast.tails import predictive_sf
+        from forecast.models.tails import predictive_sf
 
         return predictive_sf(*self.predictive(h), log_ratio)
 

@@ -1,0 +1,533 @@
+"""The ``tradecast`` command: parse arguments, call the library, map errors to exit codes.
+
+Exit codes: 0 success; 1 invalid input or a failed run (one line per problem on
+stderr, no output written); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from forecast.cli import learn as cli_learn
+from forecast.cli.data import data_app
+from forecast.cli.data import fail as _fail
+from forecast.errors import ForecastError, ScenarioError
+from forecast.limits import MAX_PATHS
+
+app = typer.Typer(
+    name="tradecast",
+    help="Will trade between two countries reach the announced target? Simulate scenario "
+         "files (YAML) and report the probability, with its uncertainty.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click output: a usage error is one "Error: ..." line
+)
+
+app.add_typer(data_app, name="data")
+
+
+def _version(value: bool) -> None:
+    if value:
+        import platform
+        from importlib.metadata import PackageNotFoundError, version
+
+        from forecast import __version__
+
+        parts = [f"tradecast {__version__}", f"python {platform.python_version()}"]
+        for lib in ("numpy", "scipy", "pandas", "statsmodels", "pydantic", "typer", "PyYAML",
+                    "matplotlib"):
+            try:
+                parts.append(f"{lib} {version(lib)}")
+            except PackageNotFoundError:
+                parts.append(f"{lib} (not installed)")
+        sys.stdout.write(", ".join(parts) + "\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True,
+        help="Print the versions of tradecast, Python and the numerical libraries, and exit.")
+        ] = False) -> None:
+    """Will trade between two countries reach the announced target? Simulate scenario files
+    (YAML) and report the probability, with its uncertainty."""
+
+Files = Annotated[list[Path], typer.Argument(metavar="SCENARIO...", help="Scenario files (YAML).",
+                                             show_default=False)]
+
+
+
+
+def _prepare(path: Path):  # type: ignore[no-untyped-def]
+    """Read and validate one scenario file and select its series (no simulation)."""
+    from forecast.analysis import loading
+
+    return loading.prepare(path)
+
+
+def _variant(prepared):  # type: ignore[no-untyped-def]
+    """:func:`forecast.loading.variant` bound to one scenario file, for its variants."""
+    import functools
+
+    from forecast.analysis import loading
+
+    return functools.partial(loading.variant, prepared.file)
+
+
+def _formats(formats: str, out: Path | None) -> tuple[str, ...]:
+    """The report formats asked for (usage errors exit 2: unknown ones, or --format without
+    --out)."""
+    if out is None and formats != "html,md":
+        raise typer.BadParameter("--format goes with --out DIR")
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
+    bad = [f for f in chosen if f not in FORMATS]
+    if not chosen or bad:
+        raise typer.BadParameter(f"--format takes a comma-separated list of {', '.join(FORMATS)} "
+                                 f"(got {formats!r})")
+    return chosen
+
+
+def _check_out(out: Path | None, formats: tuple[str, ...] = ()) -> None:
+    """Fail before any work if the output folder or the PDF dependency is not usable."""
+    if "pdf" in formats and importlib.util.find_spec("xhtml2pdf") is None:
+        from forecast.present.report import PDF_HINT
+
+        raise ForecastError("pdf", "", PDF_HINT)
+    if out is not None and out.exists() and not out.is_dir():
+        raise ScenarioError(str(out), "", "--out must be a folder (a file has this name)")
+
+
+def _emit(d: object, text: str, as_json: bool, written: list[Path]) -> None:
+    """Print the JSON or the text, then list the files written (on stderr)."""
+    from forecast.data import files
+    from forecast.present import render
+
+    sys.stdout.write(render.to_json(d) if as_json else text)
+    if written:
+        typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
+
+
+def _sets(options: list[str] | None) -> dict[str, list[object]]:
+    """``--set KEY=V1,V2`` options as key path -> values (usage errors exit 2)."""
+    from forecast.scenario import keypaths
+
+    axes: dict[str, list[object]] = {}
+    for option in options or []:
+        try:
+            key, values = keypaths.parse_set(option)
+        except ValueError as e:
+            raise typer.BadParameter(f"--set {e}") from None
+        if key in axes:
+            raise typer.BadParameter(f"--set {key} given twice; list every value in one --set")
+        axes[key] = values
+    return axes
+
+
+Paths = Annotated[int | None, typer.Option(
+    "--paths", min=1, max=MAX_PATHS,
+    help=f"Number of simulated paths, 1 to {MAX_PATHS:,}: a fixed run (with --precision, the "
+    "most it may use). Default: the scenario's simulation.paths; for run and report, where "
+    "the scenario sets simulation.precision and the answer is simulated, as many as that "
+    "needs. Antithetic runs round an odd number up by one.")]
+Seed = Annotated[int | None, typer.Option(
+    "--seed", min=0, max=2**63 - 1, help="Random seed (default: the scenario's).")]
+Precision = Annotated[float | None, typer.Option(
+    "--precision", min=1e-6, max=0.1, show_default=False,
+    help="Simulate in chunks of 100,000 paths until the standard error of P(target) is at most "
+    "this (e.g. 0.0005 for 0.05 pp), up to --paths if given, else the scenario's "
+    "simulation.max_paths (10,000,000). Without --precision and --paths, the scenario's "
+    "simulation.precision applies where the answer is simulated (not a closed form).")]
+PriorsFile = Annotated[Path | None, typer.Option(
+    "--priors", help="Pooled priors learned by 'tradecast learn' (JSON); default: the shipped "
+    "ones, learned on the IMF DOTS panel of 300 country pairs.", show_default=False)]
+Formats = Annotated[str, typer.Option(
+    "--format", help="With --out, comma-separated: html (one self-contained file), md (Markdown "
+    "with PNG charts beside it), pdf (needs: pip install 'tradecast[pdf]'). The JSON result is "
+    "always written too.")]
+
+
+@app.command()
+def run(
+    scenarios: Files,
+    paths: Paths = None,
+    seed: Seed = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON "
+                                          "(one object, or a list for several files).")] = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder to write the report into: <name>.json, .html, .md and the "
+        "charts (PNG); for a sweep, <name>-sweep.json, .html, .md and its chart.")] = None,
+    precision: Precision = None,
+    sets: Annotated[list[str] | None, typer.Option(
+        "--set", metavar="KEY=V1,V2,...", show_default=False,
+        help="Run the scenario once for each value of KEY, a key path such as growth[0].mean, "
+        "target.value or model; FROM..TO/N gives N evenly spaced numbers. Repeat --set for a grid "
+        "of every combination. Replaces the file's sweep: block.")] = None,
+    priors: PriorsFile = None,
+) -> None:
+    """Simulate scenarios and print the feasibility summary, or a sweep's table. A scenario
+    that fails is reported on stderr and the others still run (exit 1; with --out nothing is
+    written)."""
+    from forecast import api
+    from forecast.data import files
+    from forecast.present import render
+
+    axes = _sets(sets)
+    if precision is not None and axes:
+        raise typer.BadParameter("--precision does not go with --set: a sweep's points share their "
+                                 "paths (common random numbers)")
+    try:
+        _check_out(out)
+        prior = cli_learn.load_priors(priors)
+    except ForecastError as e:
+        _fail(e)
+    texts, dicts, outputs, failed = [], [], {}, []
+    fits: dict[str, object] = {}
+    names: dict[str, str] = {}
+    for path in scenarios:
+        try:
+            p = _prepare(path)
+            if out is not None and p.scenario.name in names:
+                raise ScenarioError(str(out), "", f"two scenarios share the name {p.scenario.name!r} "
+                                    f"({names[p.scenario.name]} and {p.file.where}); their output "
+                                    "files would collide")
+            names[p.scenario.name] = p.file.where
+            grid = axes or p.scenario.sweep
+            if grid and precision is not None:
+                raise ScenarioError(p.file.where, "sweep", "--precision does not go with a sweep: "
+                                    "its points share their paths (common random numbers)")
+            if grid:
+                text, d, files_ = _sweep(path, p, grid, "--set" if axes else "sweep", paths, seed,
+                                         out, fits, prior, priors)
+            else:
+                r = api.run(api.Question(p), paths=paths, seed=seed, precision=precision,
+                            priors=prior).run
+                text, d = render.summary(r), render.as_dict(r)
+                files_ = _report_files(r, _command("run", path, out, None, paths, seed, precision,
+                                                   priors), ("html", "md")) if out is not None else {}
+        except ForecastError as e:
+            for line in e.lines():
+                typer.echo(line, err=True)
+            failed.append(str(path))
+            dicts.append({"file": str(path), "error": e.lines()[0]})
+            continue
+        texts.append(text)
+        dicts.append(d)
+        outputs.update(files_)
+    written: list[Path] = []
+    if out is not None and not failed:
+        try:
+            written = files.write_files(out, outputs)
+        except ForecastError as e:
+            _fail(e)
+    if texts or as_json:
+        _emit(dicts[0] if len(dicts) == 1 else dicts, "\n".join(texts), as_json, written)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _sweep(path: Path, prepared, axes, verb: str, paths: int | None, seed: int | None,  # type: ignore[no-untyped-def]
+           out: Path | None, fits: dict[str, object], prior=None, priors: Path | None = None):
+    """Run one scenario's sweep: (table, JSON dict, files to write)."""
+    from forecast.analysis import variants
+    from forecast.present import render, render_multi
+
+    sim = prepared.scenario.simulation
+    sw = variants.sweep(prepared.file.tree, axes, _variant(prepared), where=prepared.file.where,
+                        paths=paths if paths is not None else sim.paths,
+                        seed=seed if seed is not None else sim.seed, fits=fits, verb=verb, prior=prior)
+    sets = [f"--set {k}={','.join(map(str, v))}" for k, v in axes.items()] if verb == "--set" else []
+    command = " ".join([_command("run", path, out, None, paths, seed, priors=priors), *sets]) \
+        if out is not None \
+        else None
+    d = render_multi.sweep_dict(sw, where=prepared.file.where, command=command)
+    files_: dict[str, str | bytes] = {}
+    if out is not None:
+        from forecast.present.report import multi
+
+        files_ = multi.sweep_files(d, sw, ("html", "md"))
+    files_ = {f"{prepared.scenario.name}-sweep.json": render.to_json(d), **files_} if out else {}
+    return render_multi.sweep_text(sw), d, files_
+
+
+FORMATS = ("html", "md", "pdf")
+
+
+def _command(verb: str, path: Path | list[Path], out: Path | None, formats: str | None,
+             paths: int | None, seed: int | None, precision: float | None = None,
+             priors: Path | None = None) -> str:
+    """The command line that reproduces a result."""
+    parts = ["tradecast", verb, *(map(str, path) if isinstance(path, list) else [str(path)])]
+    if out is not None:
+        parts += ["--out", str(out)]
+    if formats is not None:
+        parts += ["--format", formats]
+    if paths is not None:
+        parts += ["--paths", str(paths)]
+    if seed is not None:
+        parts += ["--seed", str(seed)]
+    if precision is not None:
+        parts += ["--precision", f"{precision:g}"]
+    if priors is not None:
+        parts += ["--priors", str(priors)]
+    return " ".join(parts)
+
+
+def _report_files(result, command: str, formats: tuple[str, ...]) -> dict[str, str | bytes]:  # type: ignore[no-untyped-def]
+    """Every file of one scenario's report, by name: JSON always, then the formats asked for."""
+    from forecast.analysis import loading, pipeline
+    from forecast.present import render, report
+
+    extras = pipeline.extras(result, loading.data_of(result.scenario))
+    d = render.as_dict(result, extras, command)
+    return {f"{result.scenario.name}.json": render.to_json(d), **report.files(result, d, formats)}
+
+
+@app.command()
+def report(
+    scenario_file: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario file (YAML).",
+                                                  show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.",
+                                      show_default=False)],
+    formats: Formats = "html,md",
+    paths: Paths = None,
+    seed: Seed = None,
+    priors: PriorsFile = None,
+) -> None:
+    """Write the feasibility report an analyst can forward: the answer, charts, the partner's
+    statistics, assumptions, backtests and how to reproduce it."""
+    from forecast.analysis import pipeline
+    from forecast.data import files
+
+    chosen = _formats(formats, out)
+    try:
+        _check_out(out, chosen)
+        prior = cli_learn.load_priors(priors)
+        p = _prepare(scenario_file)
+        result = pipeline.run(p.scenario, where=p.file.where, paths=paths, seed=seed,
+                              scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
+                              series=p.series, mirror=p.mirror, prior=prior)
+        outputs = _report_files(result, _command("report", scenario_file, out, formats, paths, seed,
+                                                 priors=priors), chosen)
+        written = files.write_files(out, outputs)
+    except ForecastError as e:
+        _fail(e)
+    typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(
+        metavar="SCENARIO...", help="Two or more scenario files (YAML); each is compared with the "
+        "first.", show_default=False)],
+    paths: Annotated[int | None, typer.Option(
+        "--paths", min=1, max=MAX_PATHS,
+        help="Paths for every scenario (default: the first scenario's).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, max=2**63 - 1, help="Seed for every scenario (default: the first's).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder to write the comparison into: comparison.json, .html, .md and its "
+        "charts (PNG).")] = None,
+    formats: Formats = "html,md",
+    priors: PriorsFile = None,
+) -> None:
+    """Compare assumption sets on common random numbers: each scenario's probability, and its
+    difference from the first with a paired standard error."""
+    from forecast import api
+    from forecast.data import files
+    from forecast.present import render, render_multi
+
+    if len(scenarios) < 2:
+        raise typer.BadParameter("give at least two scenario files")
+    chosen = _formats(formats, out)
+    try:
+        _check_out(out, chosen if out is not None else ())
+        c = api.compare([api.Question(_prepare(p)) for p in scenarios], paths=paths, seed=seed,
+                        priors=cli_learn.load_priors(priors))
+        runs, diffs, notes = list(c.runs), list(c.differences), list(c.notes)
+        d = render_multi.compare_dict(runs, diffs, notes)
+        if out is not None:
+            from forecast.present.report import multi
+
+            d["command"] = _command("compare", scenarios, out, formats, paths, seed, priors=priors)
+            stem = multi.comparison_stem([r.scenario.name for r in runs])
+            written = files.write_files(out, {f"{stem}.json": render.to_json(d),
+                                              **multi.comparison_files(d, runs, chosen, stem)})
+    except ForecastError as e:
+        _fail(e)
+    _emit(d, render_multi.compare_text(runs, diffs, notes), as_json, written if out else [])
+
+
+@app.command()
+def sensitivity(
+    scenario_file: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario file (YAML).",
+                                                  show_default=False)],
+    paths: Paths = None,
+    seed: Seed = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Folder to write <name>-sensitivity.json, .html, .md and the tornado "
+        "chart (PNG) into.")] = None,
+    formats: Formats = "html,md",
+) -> None:
+    """Move each assumption to a low and a high value, one at a time on common random numbers,
+    and show its effect on P(target) and on the target-year median (a tornado).
+
+    Ranges come from the scenario's sensitivity: block (key path: [low, high]), else the
+    defaults: growth rates ±5 pp, spreads ×0.75/×1.25, degrees of freedom ×0.5/×2, shock
+    probabilities and impacts ×0.5/×1.5, recovery ±0.25; and, in years no growth entry
+    covers, the model's growth ±5 pp (model-growth) and its spread ×0.75/×1.25
+    (model-spread)."""
+    from forecast.analysis import variants
+    from forecast.data import files
+    from forecast.present import render, render_multi
+
+    chosen = _formats(formats, out)
+    try:
+        _check_out(out, chosen if out is not None else ())
+        p = _prepare(scenario_file)
+        sim = p.scenario.simulation
+        result = variants.sensitivity(p, _variant(p), paths=paths if paths is not None else sim.paths,
+                                      seed=seed if seed is not None else sim.seed)
+        command = _command("sensitivity", scenario_file, out, formats if out else None, paths, seed)
+        d = render_multi.sensitivity_dict(result, command)
+        if out is not None:
+            from forecast.present.report import multi
+
+            name = f"{p.scenario.name}-sensitivity"
+            written = files.write_files(out, {f"{name}.json": render.to_json(d),
+                                              **multi.sensitivity_files(d, chosen)})
+    except ForecastError as e:
+        _fail(e)
+    _emit(d, render_multi.sensitivity_text(result), as_json, written if out else [])
+
+
+@app.command()
+def validate(scenarios: Files) -> None:
+    """Check scenario files and their data; exit 1 at the first invalid one, listing
+    every problem in it."""
+    from forecast.analysis import variants
+
+    try:
+        for path in scenarios:
+            p = _prepare(path)
+            n = variants.check(p, _variant(p))
+            checked = f"; {n} sweep and sensitivity value(s) checked" if n else ""
+            typer.echo(f"ok: {p.file.where} ({p.scenario.name}){checked}")
+    except ForecastError as e:
+        _fail(e)
+
+
+@app.command()
+def backtest(
+    scenario_file: Annotated[Path | None, typer.Argument(
+        metavar="SCENARIO", help="Scenario file: rolling origins on its own series.",
+        show_default=False)] = None,
+    panel: Annotated[Path | None, typer.Option(
+        "--panel", help="CSV of many series (columns series_id, year or t, value): hold out "
+        "the last --holdout values of each.", show_default=False)] = None,
+    holdout: Annotated[int | None, typer.Option(
+        "--holdout", min=1, max=50, help="Values held out per series (with --panel).",
+        show_default=False)] = None,
+    targets: Annotated[Path | None, typer.Option(
+        "--targets", help="CSV registry of targets with outcomes (columns id, history as "
+        "YYYY=value;..., target_value, target_year, kind level|by, met 0|1): score P(target) "
+        "against what happened.", show_default=False)] = None,
+    model: Annotated[str, typer.Option(
+        "--model", help="auto, a single model (pooled, rw-drift, ets, arima, theta, llt, bootstrap) "
+        "or 'all' (not with --targets). Default: all for a scenario, auto otherwise.",
+        show_default=False)] = "",
+    paths: Annotated[int | None, typer.Option(
+        "--paths", min=100, max=100_000, help="Simulated paths per forecast (default 1,000; "
+        "20,000 per target with --targets, where a level target with a closed form needs none).",
+        show_default=False)] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Random seed.")] = 0,
+    calibration: Annotated[bool, typer.Option(
+        "--calibration/--no-calibration", help="Apply the shipped calibration.")] = True,
+    priors: PriorsFile = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+) -> None:
+    """Out-of-sample accuracy and calibration: rolling origins on a scenario's series, held-out
+    years on a panel of series, or P(target) scored on a registry of targets."""
+    from forecast.analysis import backtest as bt
+    from forecast.data import files
+    from forecast.models import MEMBERS
+    from forecast.present import render
+
+    if sum(x is not None for x in (scenario_file, panel, targets)) != 1:
+        raise typer.BadParameter("give one of: a scenario file, --panel FILE.csv, --targets FILE.csv")
+    if panel is not None and holdout is None:
+        raise typer.BadParameter("--panel needs --holdout H (values held out per series)")
+    if panel is None and holdout is not None:
+        raise typer.BadParameter("--holdout goes with --panel")
+    choice = model or ("all" if scenario_file is not None else "auto")
+    if choice not in ("all", "auto", *MEMBERS) or (targets is not None and choice == "all"):
+        raise typer.BadParameter(f"--model must be auto{'' if targets else ', all'} or one of "
+                                 f"{', '.join(MEMBERS)} (got {choice!r})")
+    if targets is not None:
+        cli_learn.backtest_targets(targets, choice, priors, paths or 20_000, seed, calibration, as_json)
+        return
+    paths = paths or 1000
+    models = [*MEMBERS, "auto"] if choice == "all" else [choice]
+    try:
+        prior = cli_learn.load_priors(priors)
+        if panel is not None:
+            assert holdout is not None
+            series = files.read_panel(panel)
+            tasks, short = bt.holdout_tasks(series, holdout)
+            context: dict[str, object] = {"holdout": holdout}
+            where = files.display_path(panel)
+        else:
+            prep = _prepare(scenario_file)  # type: ignore[arg-type]
+            sf, sc, ts = prep.file, prep.scenario, prep.series
+            horizon = sc.target.year - ts.last_year
+            tasks = list(bt.rolling_tasks(sc.name, ts.years, ts.values, horizon))
+            if not tasks:
+                raise ScenarioError(sf.where, "data", f"a backtest needs more than {bt.MIN_HISTORY} "
+                                    f"years of history (got {len(ts.years)})")
+            short = []
+            where = sf.where
+            context = {"series": f"{ts.reporter or 'inline'} {ts.measure}", "horizon": horizon,
+                       "origins": [t.origin for t in tasks]}
+    except ForecastError as e:
+        _fail(e)
+    if panel is None:
+        calibration = calibration and sc.model.calibration == "panel"
+    results, seconds = bt.timed(bt.run_tasks, tasks, models, paths=paths, seed=seed,
+                                calibrate=calibration, prior=prior)
+    summaries = {m: bt.summarise(tasks, results, m) for m in models}
+    if not any("smape" in s for s in summaries.values()):
+        where_ = files.display_path(panel) if panel is not None else str(scenario_file)
+        _fail(ForecastError(where_, "", f"nothing to score: no model produced a forecast with a "
+                            f"held-out value ({len(tasks)} task(s), {len(short)} series too short)"))
+    for s in summaries.values():
+        s["n_failed"] += len(short)
+        s["failed"] = short + s["failed"]
+    report = render.backtest_dict(where, context, summaries, models[-1] if choice == "all" else choice,
+                                  seconds, paths=paths, seed=seed, calibrated=calibration)
+    if as_json:
+        sys.stdout.write(render.to_json(report))
+    else:
+        sys.stdout.write(render.backtest_text(report))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format (for editors' YAML plugins)."""
+    from forecast.present import render
+    from forecast.scenario import schema as scenario
+
+    sys.stdout.write(render.to_json(scenario.json_schema()))
+
+
+app.command("learn")(cli_learn.learn)
+
+
+def main() -> None:
+    app(prog_name="tradecast")

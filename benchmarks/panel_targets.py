@@ -39,7 +39,7 @@ from _shared import ROOT, need, trade_panel  # noqa: E402
 from forecast.analysis import targets  # noqa: E402
 from forecast.analysis.targets import read_registry  # noqa: E402
 from forecast.models import learn, priors  # noqa: E402
-from forecast.present import render  # noqa: E402
+from forecast.present import formats  # noqa: E402
 
 PANEL_ABOUT = ("IMF DOTS panel, ../shared/data-sources/imf-dots-2022/panel.csv: annual turnover "
                "(exports + imports) of 300 country pairs on each reporter's figures, 1992-2020; "
@@ -130,7 +130,7 @@ def main() -> None:
                    "series": len(panel), "until": 2020},
             evidence=evidence, counts={int(k): v for k, v in evidence["index_series"].items()})
         out = ROOT / "forecast" / priors.SHIPPED
-        out.write_text(render.to_json(doc), encoding="utf-8")
+        out.write_text(formats.to_json(doc), encoding="utf-8")
         print(f"wrote {out}")
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forecast.analysis import loading, pipeline
+from forecast.analysis.results import RunResult
 from forecast.scenario import loader
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -131,7 +132,7 @@ class Result:
     """One answer: the probability (decided here: exact where the model has a closed form,
     else simulated), its standard error, and everything behind it (``run``)."""
 
-    run: pipeline.RunResult
+    run: RunResult
 
     @property
     def probability(self) -> float:
@@ -213,7 +214,7 @@ class Comparison:
     """Assumption sets compared on common random numbers: each run, and each one's
     difference from the first with its paired standard error."""
 
-    runs: tuple[pipeline.RunResult, ...]
+    runs: tuple[RunResult, ...]
     differences: tuple[Any, ...]
     notes: tuple[str, ...]
 
@@ -295,7 +296,7 @@ def plot_fan(result: Result, ax: Axes | None = None) -> Axes:
     median path, central 50/80/95% bands and the target. Returns the Axes, to restyle or
     place; the report's PNG is this drawing in the report's frame."""
     from forecast.engine.nowcast import month_range
-    from forecast.present import charts, render
+    from forecast.present import charts, render_later
 
     r = result.run
     if ax is None:
@@ -305,7 +306,7 @@ def plot_fan(result: Result, ax: Axes | None = None) -> Axes:
         fig.subplots_adjust(right=0.84, top=0.84)  # room for the target's label and the legend
     t, f = r.scenario.target, r.feasibility
     keep = max(10, 3 * (t.year - f.last_year))
-    nc = render.nowcast_dict(r)
+    nc = render_later.nowcast_dict(r)
     known = None if not nc else (int(nc["year"]), float(nc["value"]),
                                  f"known: {month_range(int(nc['month']))} {nc['year']}")
     charts.draw_fan(ax, [int(y) for y in r.series.years[-keep:]],

@@ -9,7 +9,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+from forecast.present import chart_helpers as ch
 from forecast.present import comparison_charts as cc
+from forecast.present import variant_charts as vc
 from forecast.present.charts import DPI, WIDTH
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -122,9 +124,9 @@ def test_probabilities_grow_with_the_number_of_scenarios() -> None:
 
 
 def test_probability_text() -> None:
-    assert cc._pct_text(0.064) == "6.4%"
-    assert cc._pct_text(0.0004) == "0.04%"
-    assert cc._pct_text(1.0) == "100.0%"
+    assert ch._pct_text(0.064) == "6.4%"
+    assert ch._pct_text(0.0004) == "0.04%"
+    assert ch._pct_text(1.0) == "100.0%"
 
 
 def test_probabilities_reject_unequal_lengths() -> None:
@@ -155,13 +157,13 @@ def test_fans_side_by_side_with_number_keys_and_rows() -> None:
 def test_sweep_curve_numeric_with_two_lines() -> None:
     lines = [("model = theta", [0.01, 0.03, 0.064, 0.12, 0.2], [0.001, 0.0017, 0.0025, 0.0033, 0.004]),
              ("model = ets", [0.02, 0.05, 0.09, 0.15, 0.24], [0.0014, 0.002, 0.003, 0.0036, 0.0043])]
-    check(lambda: cc.sweep_curve("growth 2026–2030: mode", [0.0, 0.02, 0.04, 0.06, 0.08], lines, "T",
+    check(lambda: vc.sweep_curve("growth 2026–2030: mode", [0.0, 0.02, 0.04, 0.06, 0.08], lines, "T",
                                  CAPTION, central=0.04))
 
 
 def test_sweep_curve_money_at_the_ends() -> None:
     lines = [("p", [1.0, 0.5, 0.064, 0.0], [0.0, 0.005, 0.0025, 0.0])]
-    check(lambda: cc.sweep_curve("target value", [1.5e9, 1.75e9, 2e9, 2.5e9], lines, "T", CAPTION,
+    check(lambda: vc.sweep_curve("target value", [1.5e9, 1.75e9, 2e9, 2.5e9], lines, "T", CAPTION,
                                  money=True, central=2e9))
 
 
@@ -169,28 +171,28 @@ def test_sweep_curve_text_values() -> None:
     models = ["theta", "ets", "random walk with drift", "bootstrap", "state space (local linear trend)"]
     lines = [("horizon 2030", [0.064, 0.09, 0.15, 0.07, 0.11], [0.0025, 0.003, 0.0036, 0.0026, 0.003]),
              ("horizon 2028", [0.02, 0.03, 0.05, 0.02, 0.04], [0.0014, 0.0017, 0.002, 0.0014, 0.002])]
-    check(lambda: cc.sweep_curve("model", models, lines, "T", CAPTION, central="theta"))
+    check(lambda: vc.sweep_curve("model", models, lines, "T", CAPTION, central="theta"))
     many = [f"a model with a long name {i}" for i in range(12)]
-    check(lambda: cc.sweep_curve("model", many, [("p", [0.1] * 12, [0.01] * 12)], "T", CAPTION,
+    check(lambda: vc.sweep_curve("model", many, [("p", [0.1] * 12, [0.01] * 12)], "T", CAPTION,
                                  central="not among them"))
 
 
 def test_sweep_curve_one_value_and_zero_probabilities() -> None:
-    check(lambda: cc.sweep_curve("x", [3], [("p", [0.0], [0.0])], "T", CAPTION, central=3))
-    check(lambda: cc.sweep_curve("x", [1, 2], [("p", [0.0, 0.0], [0.0, 0.0])], "T", CAPTION))
+    check(lambda: vc.sweep_curve("x", [3], [("p", [0.0], [0.0])], "T", CAPTION, central=3))
+    check(lambda: vc.sweep_curve("x", [1, 2], [("p", [0.0, 0.0], [0.0, 0.0])], "T", CAPTION))
 
 
 def test_sweep_curve_rejects_lines_of_another_length() -> None:
     with pytest.raises(ValueError):
-        cc.sweep_curve("x", [1, 2], [("p", [0.1], [0.01])], "T", CAPTION)
+        vc.sweep_curve("x", [1, 2], [("p", [0.1], [0.01])], "T", CAPTION)
 
 
 # --------------------------------------------------------------------------- tornado
 
 
 def test_tornado_one_and_twelve_long_assumptions() -> None:
-    one = check(lambda: cc.tornado(**tornado_args(1)))
-    twelve = check(lambda: cc.tornado(**tornado_args(12, LONG)))
+    one = check(lambda: vc.tornado(**tornado_args(1)))
+    twelve = check(lambda: vc.tornado(**tornado_args(12, LONG)))
     assert size(twelve)[1] > size(one)[1]
 
 
@@ -198,14 +200,14 @@ def test_tornado_same_side_zero_length_and_extreme_probabilities() -> None:
     args = tornado_args(4)
     args.update(p_low=[0.12, 0.0, 0.2, 0.15], p_high=[0.12, 1.0, 0.3, 0.13], median_low=[1.4e9] * 4,
                 median_high=[1.4e9, 3e9, 1.5e9, 1.45e9])
-    check(lambda: cc.tornado(**args))
+    check(lambda: vc.tornado(**args))
     flat = tornado_args(2)
     flat.update(p_low=[0.12] * 2, p_high=[0.12] * 2, median_low=[1.4e9] * 2, median_high=[1.4e9] * 2)
-    check(lambda: cc.tornado(**flat))
+    check(lambda: vc.tornado(**flat))
 
 
 def test_tornado_rejects_unequal_lengths() -> None:
     args = tornado_args(3)
     args["p_low"] = [0.1]
     with pytest.raises(ValueError):
-        cc.tornado(**args)
+        vc.tornado(**args)

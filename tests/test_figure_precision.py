@@ -12,7 +12,7 @@ import pytest
 from conftest import write
 from scipy import integrate, stats
 
-from forecast.analysis.pipeline import StartError, closed_form
+from forecast.analysis.question import StartError, closed_form
 from forecast.engine.simulate import simulate
 from forecast.models import fit_member
 

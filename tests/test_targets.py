@@ -12,7 +12,7 @@ from conftest import Invoke, write
 
 from forecast.analysis import targets
 from forecast.analysis.targets import read_registry
-from forecast.present.render import headline_percent
+from forecast.present.formats import headline_percent
 
 REGISTRY = """id,history,target_value,target_year,kind,met
 A-level,2015=1e9;2016=1.1e9;2018=1.2e9,1.5e9,2020,level,0

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from forecast.analysis.pipeline import RunResult
+from forecast.analysis.results import RunResult
 from forecast.scenario.keypaths import FIXED
 from forecast.scenario.schema import Scenario
 

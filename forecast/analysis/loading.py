@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from forecast.analysis import pipeline
+from forecast.analysis import question
 from forecast.data import files
 from forecast.data.series import TradeSeries
 from forecast.engine.reporter_gap import Mirror
@@ -133,9 +133,9 @@ def variant(sf: loader.ScenarioFile, tree: Mapping[str, Any], changes: Sequence[
         sc = sc.model_copy(update={"data": sc.data.model_copy(
             update={"file": files.display_path(data_path)})})
     try:
-        series = pipeline.series_for(sc, data, sf.where)
-        pipeline.check_years(sc, series, sf.where)
-        mirror = pipeline.mirror_for(sc, data, series, sf.where)
+        series = question.series_for(sc, data, sf.where)
+        question.check_years(sc, series, sf.where)
+        mirror = question.mirror_for(sc, data, series, sf.where)
     except DataError as e:
         # select() names the data file; the problem is what this scenario asks of it
         raise ScenarioError(sf.where, problems=problems(e, data_key=True)) from None

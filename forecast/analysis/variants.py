@@ -40,7 +40,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from forecast.analysis.comparison import paired
-from forecast.analysis.pipeline import RunResult, run
+from forecast.analysis.pipeline import run
+from forecast.analysis.results import RunResult
 from forecast.errors import ForecastError
 from forecast.models.pooled import Prior
 from forecast.scenario import keypaths

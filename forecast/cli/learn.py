@@ -12,6 +12,7 @@ import typer
 
 from forecast.cli.data import fail
 from forecast.errors import DataError, ForecastError
+from forecast.present.formats import to_json
 
 
 def load_priors(path: Path | None):  # type: ignore[no-untyped-def]
@@ -62,7 +63,7 @@ def learn(
     from forecast.data import files
     from forecast.models import learn as lrn
     from forecast.models import priors
-    from forecast.present import render, render_targets
+    from forecast.present import render_targets
 
     try:
         data = files.read_panel(panel)
@@ -86,7 +87,7 @@ def learn(
             f"{cut}.", panel={"file": where, "sha256": files.sha256_file(panel), "series": len(data),
                               "until": cut},
             evidence=evidence, counts={int(k): v for k, v in evidence["index_series"].items()})
-        files.write_files(out.parent, {out.name: render.to_json(doc)})
+        files.write_files(out.parent, {out.name: to_json(doc)})
     except ForecastError as e:
         fail(e)
     sys.stdout.write(render_targets.learn_text(doc))
@@ -98,7 +99,7 @@ def backtest_targets(registry: Path, model: str, prior_file: Path | None, paths:
     """``tradecast backtest --targets FILE``: answer every target, score against outcomes."""
     from forecast.analysis import targets
     from forecast.data import files
-    from forecast.present import render, render_targets
+    from forecast.present import render_targets
 
     try:
         rows = targets.read_registry(registry, need_met=True)
@@ -119,4 +120,4 @@ def backtest_targets(registry: Path, model: str, prior_file: Path | None, paths:
         fail(ForecastError(out["source"], "", f"nothing to score: no target could be answered "
                            f"({len(out['failed'])} failed; the first: "
                            f"{out['failed'][0]['reason'] if out['failed'] else '-'})"))
-    sys.stdout.write(render.to_json(out) if as_json else render_targets.targets_text(out))
+    sys.stdout.write(to_json(out) if as_json else render_targets.targets_text(out))

@@ -18,6 +18,7 @@ from forecast.cli.data import data_app
 from forecast.cli.data import fail as _fail
 from forecast.errors import ForecastError, ScenarioError
 from forecast.limits import MAX_PATHS
+from forecast.present.formats import to_json
 
 app = typer.Typer(
     name="tradecast",
@@ -106,9 +107,8 @@ def _check_out(out: Path | None, formats: tuple[str, ...] = ()) -> None:
 def _emit(d: object, text: str, as_json: bool, written: list[Path]) -> None:
     """Print the JSON or the text, then list the files written (on stderr)."""
     from forecast.data import files
-    from forecast.present import render
 
-    sys.stdout.write(render.to_json(d) if as_json else text)
+    sys.stdout.write(to_json(d) if as_json else text)
     if written:
         typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
 
@@ -235,7 +235,7 @@ def _sweep(path: Path, prepared, axes, verb: str, paths: int | None, seed: int |
            out: Path | None, fits: dict[str, object], prior=None, priors: Path | None = None):
     """Run one scenario's sweep: (table, JSON dict, files to write)."""
     from forecast.analysis import variants
-    from forecast.present import render, render_multi
+    from forecast.present import render_multi
 
     sim = prepared.scenario.simulation
     sw = variants.sweep(prepared.file.tree, axes, _variant(prepared), where=prepared.file.where,
@@ -251,7 +251,7 @@ def _sweep(path: Path, prepared, axes, verb: str, paths: int | None, seed: int |
         from forecast.present.report import multi
 
         files_ = multi.sweep_files(d, sw, ("html", "md"))
-    files_ = {f"{prepared.scenario.name}-sweep.json": render.to_json(d), **files_} if out else {}
+    files_ = {f"{prepared.scenario.name}-sweep.json": to_json(d), **files_} if out else {}
     return render_multi.sweep_text(sw), d, files_
 
 
@@ -280,12 +280,13 @@ def _command(verb: str, path: Path | list[Path], out: Path | None, formats: str 
 
 def _report_files(result, command: str, formats: tuple[str, ...]) -> dict[str, str | bytes]:  # type: ignore[no-untyped-def]
     """Every file of one scenario's report, by name: JSON always, then the formats asked for."""
-    from forecast.analysis import loading, pipeline
+    from forecast.analysis import extras as extras_module
+    from forecast.analysis import loading
     from forecast.present import render, report
 
-    extras = pipeline.extras(result, loading.data_of(result.scenario))
+    extras = extras_module.extras(result, loading.data_of(result.scenario))
     d = render.as_dict(result, extras, command)
-    return {f"{result.scenario.name}.json": render.to_json(d), **report.files(result, d, formats)}
+    return {f"{result.scenario.name}.json": to_json(d), **report.files(result, d, formats)}
 
 
 @app.command()
@@ -341,7 +342,7 @@ def compare(
     difference from the first with a paired standard error."""
     from forecast import api
     from forecast.data import files
-    from forecast.present import render, render_multi
+    from forecast.present import render_multi
 
     if len(scenarios) < 2:
         raise typer.BadParameter("give at least two scenario files")
@@ -357,7 +358,7 @@ def compare(
 
             d["command"] = _command("compare", scenarios, out, formats, paths, seed, priors=priors)
             stem = multi.comparison_stem([r.scenario.name for r in runs])
-            written = files.write_files(out, {f"{stem}.json": render.to_json(d),
+            written = files.write_files(out, {f"{stem}.json": to_json(d),
                                               **multi.comparison_files(d, runs, chosen, stem)})
     except ForecastError as e:
         _fail(e)
@@ -386,7 +387,7 @@ def sensitivity(
     (model-spread)."""
     from forecast.analysis import variants
     from forecast.data import files
-    from forecast.present import render, render_multi
+    from forecast.present import render_multi
 
     chosen = _formats(formats, out)
     try:
@@ -401,7 +402,7 @@ def sensitivity(
             from forecast.present.report import multi
 
             name = f"{p.scenario.name}-sensitivity"
-            written = files.write_files(out, {f"{name}.json": render.to_json(d),
+            written = files.write_files(out, {f"{name}.json": to_json(d),
                                               **multi.sensitivity_files(d, chosen)})
     except ForecastError as e:
         _fail(e)
@@ -512,7 +513,7 @@ def backtest(
     report = render.backtest_dict(where, context, summaries, models[-1] if choice == "all" else choice,
                                   seconds, paths=paths, seed=seed, calibrated=calibration)
     if as_json:
-        sys.stdout.write(render.to_json(report))
+        sys.stdout.write(to_json(report))
     else:
         sys.stdout.write(render.backtest_text(report))
 
@@ -520,10 +521,9 @@ def backtest(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the scenario format (for editors' YAML plugins)."""
-    from forecast.present import render
     from forecast.scenario import schema as scenario
 
-    sys.stdout.write(render.to_json(scenario.json_schema()))
+    sys.stdout.write(to_json(scenario.json_schema()))
 
 
 app.command("learn")(cli_learn.learn)

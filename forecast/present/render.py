@@ -3,47 +3,27 @@ bookkeeping a reader needs (break years, first year reached) is derived here; no
 
 from __future__ import annotations
 
-import json
-import math
 from typing import Any
 
+from forecast.analysis.extras import Extras
 from forecast.analysis.feasibility import QUANTILE_LEVELS
-from forecast.analysis.pipeline import Extras, RunResult, fingerprint, versions
+from forecast.analysis.results import RunResult, fingerprint, versions
 from forecast.data.series import Used
-
-REPORTERS = {"KGZ": "Kyrgyz", "KAZ": "Kazakh"}
-MEASURES = {"turnover": "turnover (exports + imports)", "exports": "exports", "imports": "imports"}
-
-
-def money(v: float) -> str:
-    """US dollars in bn or m, three significant digits or more."""
-    if abs(v) >= 1e9:
-        return f"US${v / 1e9:,.3f}bn"
-    if abs(v) >= 1e6:
-        return f"US${v / 1e6:,.1f}m"
-    return f"US${v:,.0f}"
-
-
-def percent_digits(se: float) -> int:
-    """Decimals of a percentage that its standard error supports (one significant digit)."""
-    se_pct = se * 100
-    if se_pct <= 0:
-        return 2
-    return max(0, min(4, math.ceil(-math.log10(se_pct))))
-
-
-def probability_text(p: float, se: float, paths: int, exact: bool = False) -> str:
-    """``4.31% ± 0.05 pp`` with the digits the Monte Carlo error supports; a closed-form
-    probability (``exact``) as ``4.3129% (exact)``."""
-    if exact:
-        return f"{p * 100:.4f}% (exact)"
-    if p == 0.0 or p == 1.0:
-        bound = min(3.0 / paths, 1.0)  # rule of three: one-sided 95% bound
-        word = "no" if p == 0.0 else "every"
-        lim = f"below {bound * 100:.2g}%" if p == 0.0 else f"above {100 - bound * 100:.6g}%"
-        return f"{p:.0%} ({word} path of {paths:,}; true value {lim} at 95% confidence)"
-    d = percent_digits(se)
-    return f"{p * 100:.{d}f}% ± {se * 100:.{d}f} pp"
+from forecast.present.formats import (
+    REPORTERS,
+    _bn,
+    headline_percent,
+    money,
+    percent_digits,
+    probability_text,
+)
+from forecast.present.render_later import (
+    both_dict,
+    both_text,
+    nowcast_dict,
+    precision_text,
+    ytd_text,
+)
 
 
 def basis_of(result: RunResult) -> str:
@@ -54,31 +34,51 @@ def basis_of(result: RunResult) -> str:
     return f"{who} statistics ({s.reporter}-reported, partner {s.partner})"
 
 
-def precision_text(result: RunResult) -> str:
-    """How precisely the last figure is known (rounding, revision) and how much that widens
-    the answer: a log s.d. added to every year's spread."""
-    import numpy as np
-
-    f, e = result.feasibility, result.start
+def _probability_lines(result: RunResult) -> list[str]:
+    """The summary's probability: the headline with its spread across models, then how it was
+    obtained (closed form and its simulation check, or the simulation with its s.e.)."""
+    f, t = result.feasibility, result.scenario.target
     sim = result.simulation
-    first = sim.sample[:, 0]
-    w = None if sim.weights is None else sim.weights[:len(first)]
-    mean = np.average(first, weights=w)
-    sd = float(np.sqrt(np.average((first - mean) ** 2, weights=w)))
-    parts = []
-    if e.rounding:
-        parts.append(f"rounded, known to ±{money(e.rounding * f.last_value)} (±{e.rounding:.2%})")
-    if e.revision_sd:
-        parts.append(f"a first release, revised by {e.revision_sd:.1%} (s.d.) as the data "
-                     f"file's {e.revisions} first-release/later pair(s) were")
-    elif e.first_release:
-        parts.append("a first release (no revision of a first release in the data file is "
-                     "public by then, so no revision is integrated)")
-    text = f"the {f.last_year} figure is {', and '.join(parts)}"
-    if not e.log_sd:
-        return text
-    return (f"{text}; the answer integrates over the figure's true value, which adds a log s.d. of "
-            f"{e.log_sd:.3f} to every year's spread ({f.last_year + 1}'s is {sd:.3f})")
+    weighted = (f"{f.paths:,} paths weighted by later figures, effective "
+                f"{sim.effective_paths:,.0f}" if sim.weights is not None else
+                f"{f.paths:,} paths in antithetic pairs" if sim.antithetic else f"{f.paths:,} paths")
+    if already_reached(result):
+        return [f"Probability    P({'level' if t.kind == 'level' else 'reached'}) = 100%, "
+                "exactly: the year-to-date figure already reaches the target, and trade is "
+                "never negative"]
+    stop = ""
+    if result.precision is not None:
+        met = bool(result.simulation.precision_met)
+        stop = (f"; stopped once s.e. <= {result.precision * 100:g} pp" if met else
+                f"; s.e. {result.precision * 100:g} pp not reached within {f.paths:,} paths")
+    mc = (f"{probability_text(f.probability, f.probability_se, f.paths)} "
+          f"(Monte Carlo s.e.; {weighted}, seed {f.seed}{stop})")
+    spread = _spread(result)
+    lines = [f"Probability    {headline_percent(result.probability)}" + (f" ({spread})" if spread else "")]
+    if result.closed_form is None:
+        lines.append(f"               P({'level' if t.kind == 'level' else 'reached'}) "
+                     f"simulated: {mc}")
+    else:
+        z = (f.probability - result.closed_form) / f.probability_se if f.probability_se else 0.0
+        lines.append(f"               P(level) = {result.closed_form * 100:.4f}% exact under the "
+                     f"model (closed form); simulation {mc}, {z:+.1f} s.e. from exact")
+    return lines
+
+
+def _by_model_line(result: RunResult) -> str:
+    """Each model's probability (a comparison model's closed form was not simulated: 0 paths)."""
+    def digits(se: float) -> int:
+        return percent_digits(se) if se else 2
+
+    each = ", ".join(f"{a.model} {a.probability * 100:.{digits(a.probability_se)}f}%"
+                     + (" (this answer)" if a.model == result.model.name else "")
+                     + (" exact" if a.paths == 0 and a.model != result.model.name else "")
+                     for a in result.by_model_answers())
+    sims = [v[2] for k, v in result.by_model.items() if k != result.model.name and v[2] > 0]
+    exact_some = any(v[2] == 0 for k, v in result.by_model.items() if k != result.model.name)
+    how = (f"; {'the others ' if exact_some else ''}{sims[0]:,} simulated paths each"
+           if sims else "")
+    return f"By model       {each}{how}"
 
 
 def summary(result: RunResult) -> str:
@@ -103,32 +103,7 @@ def summary(result: RunResult) -> str:
         lines.append(f"Year to date   {ytd_text(result)}")
     if result.mirror is not None:
         lines.append(f"Both reporters {both_text(result)}")
-    sim = result.simulation
-    weighted = (f"{f.paths:,} paths weighted by later figures, effective "
-                f"{sim.effective_paths:,.0f}" if sim.weights is not None else
-                f"{f.paths:,} paths in antithetic pairs" if sim.antithetic else f"{f.paths:,} paths")
-    if already_reached(result):
-        lines.append(f"Probability    P({'level' if t.kind == 'level' else 'reached'}) = 100%, "
-                     "exactly: the year-to-date figure already reaches the target, and trade is "
-                     "never negative")
-    else:
-        stop = ""
-        if result.precision is not None:
-            met = bool(result.simulation.precision_met)
-            stop = (f"; stopped once s.e. <= {result.precision * 100:g} pp" if met else
-                    f"; s.e. {result.precision * 100:g} pp not reached within {f.paths:,} paths")
-        mc = (f"{probability_text(f.probability, f.probability_se, f.paths)} "
-              f"(Monte Carlo s.e.; {weighted}, seed {f.seed}{stop})")
-        p = result.probability
-        spread = _spread(result)
-        lines.append(f"Probability    {headline_percent(p)}" + (f" ({spread})" if spread else ""))
-        if result.closed_form is None:
-            lines.append(f"               P({'level' if t.kind == 'level' else 'reached'}) "
-                         f"simulated: {mc}")
-        else:
-            z = (f.probability - result.closed_form) / f.probability_se if f.probability_se else 0.0
-            lines.append(f"               P(level) = {result.closed_form * 100:.4f}% exact under the "
-                         f"model (closed form); simulation {mc}, {z:+.1f} s.e. from exact")
+    lines += _probability_lines(result)
     lines.append("")
     lines.append("Quantiles      year        5%        50%        95%")
     for y, q in f.quantiles.items():
@@ -147,19 +122,7 @@ def summary(result: RunResult) -> str:
     lines.append(f"Data           {_data_line(result)}")
     lines.append(f"Model          {model_text(result)}")
     if len(result.by_model) > 1:
-        # a comparison model's closed-form answer was not simulated (0 paths)
-        def digits(se: float) -> int:
-            return percent_digits(se) if se else 2
-
-        each = ", ".join(f"{a.model} {a.probability * 100:.{digits(a.probability_se)}f}%"
-                         + (" (this answer)" if a.model == result.model.name else "")
-                         + (" exact" if a.paths == 0 and a.model != result.model.name else "")
-                         for a in result.by_model_answers())
-        sims = [v[2] for k, v in result.by_model.items() if k != result.model.name and v[2] > 0]
-        exact_some = any(v[2] == 0 for k, v in result.by_model.items() if k != result.model.name)
-        how = (f"; {'the others ' if exact_some else ''}{sims[0]:,} simulated paths each"
-               if sims else "")
-        lines.append(f"By model       {each}{how}")
+        lines.append(_by_model_line(result))
     if sc.growth or sc.shocks:
         lines.append(f"Assumptions    {len(sc.growth)} growth assumption(s), "
                      f"{len(sc.shocks)} shock(s): {', '.join(x.name for x in sc.shocks) or '-'}")
@@ -167,99 +130,6 @@ def summary(result: RunResult) -> str:
     for note in result.notes:
         lines.append(f"Note           {note}")
     return "\n".join(lines) + "\n"
-
-
-def nowcast_dict(result: RunResult) -> dict[str, Any] | None:
-    """The year-to-date conditioning of a run, for the JSON: the figure, the share of the year
-    usually reached by its month, and the on-track line for the target."""
-    nc = result.nowcast
-    if nc is None:
-        return None
-    track = nc.on_track(result.scenario.target.value)
-    m = nc.model
-    return {"year": nc.year, "month": nc.month, "period": nc.period, "value": nc.value,
-            "share": {"median": track["median_share"], "p10": track["share_10"],
-                      "p90": track["share_90"],
-                      "logit_normal": {"location": m.mu, "sd": m.sd}},
-            "share_source": nc.source, "own_years": list(nc.own_years),
-            "own_months": list(nc.own_months), "rounding_half_width": nc.half_width,
-            "on_track": {"needed": track["needed"], "needed_p10": track["needed_low"],
-                         "needed_p90": track["needed_high"], "ratio": track["ratio"]},
-            "effective_paths": result.simulation.effective_paths}
-
-
-def both_text(result: RunResult) -> str:
-    """What the other country's figures add, the gap model, and the answer on its basis."""
-    m = result.mirror
-    assert m is not None
-    s = result.series
-    who = f"{m.reporter}'s"
-    if m.years:
-        rnd = m.rounding or (0.0,) * len(m.years)
-        figs = ", ".join(f"{y}: {money(v)}" + (f", rounded: ±{money(r * v)}, integrated" if r else "")
-                         for y, v, r in zip(m.years, m.values, rnd))
-        text = f"{who} later figures ({figs}) condition the run through the gap {m.reporter}/{s.reporter}"
-    else:
-        text = (f"{who} figures add no year after {s.reporter}'s last ({s.last_year}); the gap "
-                f"{m.reporter}/{s.reporter}")
-    text += f", modelled as {m.gap.describe()}"
-    other = other_basis(result)
-    if other is not None:
-        p, se = other
-        text += (f". The same target on {m.reporter}'s figures: "
-                 f"P = {probability_text(p, se, result.feasibility.paths)}")
-    return text
-
-
-def other_basis(result: RunResult) -> tuple[float, float] | None:
-    """P(target) on the other country's figures, with its s.e., from the same paths."""
-    hits = result.simulation.other_hits()
-    return None if hits is None else result.simulation.share(hits)
-
-
-def both_dict(result: RunResult) -> dict[str, Any] | None:
-    """With ``reporter: both``: the other country's later figures, the gap model, and the
-    probability on the other basis."""
-    m = result.mirror
-    if m is None:
-        return None
-    g = m.gap
-    other = other_basis(result)
-    return {"basis": result.series.reporter, "other": m.reporter,
-            "later_figures": {str(y): v for y, v in zip(m.years, m.values)},
-            "later_figures_rounding": {str(y): r for y, r in zip(m.years, m.rounding)},
-            "gap": {"kind": "ar1-segments", "years_with_both": g.n, "last_year": g.last_year,
-                    "last_gap": math.expm1(g.last_gap), "half_life_years": g.half_life,
-                    "persistence_mean": g.phi_mean,
-                    "segment_level": None if g.level is None else math.expm1(g.level),
-                    "segments": [{"first": a, "last": b, "basis": basis}
-                                 for a, b, basis in g.segments],
-                    "components": [{"persistence": float(p), "weight": float(w),
-                                    "segment_level": math.expm1(float(mu)) if p < 1 else None,
-                                    "innovation_sd": float(sd), "df": float(df)}
-                                   for p, w, mu, sd, df in zip(g.phi, g.weight, g.mu, g.sigma, g.df)],
-                    "description": g.describe()},
-            "other_basis": None if other is None else {"probability": other[0],
-                                                      "probability_se": other[1]}}
-
-
-def ytd_text(result: RunResult) -> str:
-    """``January–August 2025: US$1.400bn, 70% of the on-track US$2.0bn path...``."""
-    from forecast.engine.nowcast import MONTHS, month_range
-
-    nc = result.nowcast
-    assert nc is not None
-    t = result.scenario.target
-    track = nc.on_track(t.value)
-    month = MONTHS[nc.month - 1]
-    line = (f"{month_range(nc.month)} {nc.year}: {money(nc.value)}; by {month} a year usually "
-            f"has {track['median_share']:.0%} of its total (80%: {track['share_10']:.0%}–"
-            f"{track['share_90']:.0%})")
-    if nc.year == t.year:
-        line += (f", so on course for {money(t.value)} means {money(track['needed'])} by {month} "
-                 f"({money(track['needed_low'])}–{money(track['needed_high'])}); the year stands at "
-                 f"{track['ratio']:.0%} of it")
-    return line
 
 
 def _provenance(used: Used) -> str:
@@ -276,10 +146,6 @@ def _provenance(used: Used) -> str:
     return "; ".join(parts) + (f"; flagged {', '.join(flags)}" if flags else "")
 
 
-def _bn(v: float) -> str:
-    return f"{v / 1e9:.3f}bn"
-
-
 def _data_line(result: RunResult) -> str:
     s = result.series
     if not s.reporter:
@@ -289,18 +155,6 @@ def _data_line(result: RunResult) -> str:
             f"{s.years[0]}–{s.last_year}, {vint}")
 
 
-def headline_percent(p: float) -> str:
-    """The headline probability, rounded to what a forecast of this kind supports: whole
-    percent, one decimal under 10% (and over 90%), "under 1%" and "over 99%" beyond."""
-    if p <= 0.0 or p >= 1.0:
-        return f"{p:.0%}"
-    if p < 0.01:
-        return "under 1%"
-    if p > 0.99:
-        return "over 99%"
-    return f"{p * 100:.1f}%" if p < 0.1 or p > 0.9 else f"{p * 100:.0f}%"
-
-
 def _spread(result: RunResult) -> str:
     """``3.1% to 17% across models`` where several models answered, else empty."""
     if len(result.by_model) < 2:
@@ -308,19 +162,6 @@ def _spread(result: RunResult) -> str:
     ps = [a.probability for a in result.by_model_answers()]
     lo, hi = headline_percent(min(ps)), headline_percent(max(ps))
     return f"{lo} to {hi} across models" if lo != hi else f"{lo} under every model"
-
-
-def percent_text(p: float) -> str:
-    """A probability as a rounded percentage for prose and titles: whole percent between 2%
-    and 98%, finer towards 0 and 1 (so 99.5% is not shown as 100%), and never rounded to
-    0% or 100% unless it is exactly that."""
-    if p <= 0.0 or p >= 1.0:
-        return f"{p:.0%}"
-    tail = min(p, 1.0 - p)
-    if tail < 0.0002:
-        return "<0.02%" if p < 0.5 else ">99.98%"
-    digits = 0 if tail >= 0.02 else 1 if tail >= 0.002 else 2
-    return f"{p * 100:.{digits}f}%"
 
 
 def already_reached(result: RunResult) -> bool:
@@ -369,6 +210,32 @@ def _by_model(result: RunResult, exact: bool) -> dict[str, dict[str, Any]]:
             for a in result.by_model_answers(exact)}
 
 
+def _record_dict(result: RunResult) -> dict[str, Any]:
+    """History's record of the required growth, with and without years across a basis change."""
+    f = result.feasibility
+    breaks = break_years(result)
+    kept = [r for y, r in zip(f.history.years, f.history.rates) if y not in breaks]
+    return {"years_at_least": f.history.at_least, "years": len(f.history.rates),
+            "growth_by_year": {str(y): r for y, r in zip(f.history.years, f.history.rates)},
+            "break_years": breaks,
+            "years_at_least_without_breaks": sum(r >= f.required_growth for r in kept),
+            "years_without_breaks": len(kept)}
+
+
+def _extras_dict(extras: Extras) -> dict[str, Any]:
+    """The report's sections: the partner's answer, the two reporters' figures, a backtest."""
+    p = extras.partner
+    partner = None if p is None else {
+        "reporter": p.series.reporter, "probability": p.feasibility.probability,
+        "paths": p.feasibility.paths,
+        "probability_se": p.feasibility.probability_se,
+        "last_observed": {"year": p.feasibility.last_year, "value": p.feasibility.last_value},
+        "required_growth": p.feasibility.required_growth,
+        "as_of": p.series.as_of.isoformat() if p.series.as_of else None, "note": extras.partner_note}
+    return {"partner": partner, "partner_note": extras.partner_note, "asymmetry": extras.asymmetry,
+            "asymmetry_flows": extras.asymmetry_flows, "backtest": extras.backtest}
+
+
 def as_dict(result: RunResult, extras: Extras | None = None, command: str | None = None, *,
             exact: bool = True) -> dict[str, Any]:
     """The JSON result of ``tradecast run`` (keys listed in DESIGN.md, section 2); with
@@ -379,8 +246,6 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
     ``exact=False`` (compare, sweeps, sensitivity: differences on common random numbers)
     it is always the simulation's."""
     sc, f, m = result.scenario, result.feasibility, result.model
-    breaks = break_years(result)
-    kept = [r for y, r in zip(f.history.years, f.history.rates) if y not in breaks]
     out: dict[str, Any] = {
         "scenario": {"name": sc.name, "title": sc.title, "file": result.where,
                      "sha256": result.scenario_sha256},
@@ -391,13 +256,7 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
                           "revision_pairs": result.start.revisions,
                           "first_release": result.start.first_release},
         "required_growth": f.required_growth,
-        "required_growth_history": {
-            "years_at_least": f.history.at_least, "years": len(f.history.rates),
-            "growth_by_year": {str(y): r for y, r in zip(f.history.years, f.history.rates)},
-            "break_years": breaks,
-            "years_at_least_without_breaks": sum(r >= f.required_growth for r in kept),
-            "years_without_breaks": len(kept),
-        },
+        "required_growth_history": _record_dict(result),
         "answer": answer(result),
         "history": {"years": [int(y) for y in result.series.years],
                     "values": [float(v) for v in result.series.values]},
@@ -434,18 +293,7 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
         "versions": versions(),
     }
     if extras is not None:
-        p = extras.partner
-        out["partner"] = None if p is None else {
-            "reporter": p.series.reporter, "probability": p.feasibility.probability,
-            "paths": p.feasibility.paths,
-            "probability_se": p.feasibility.probability_se,
-            "last_observed": {"year": p.feasibility.last_year, "value": p.feasibility.last_value},
-            "required_growth": p.feasibility.required_growth,
-            "as_of": p.series.as_of.isoformat() if p.series.as_of else None, "note": extras.partner_note}
-        out["partner_note"] = extras.partner_note
-        out["asymmetry"] = extras.asymmetry
-        out["asymmetry_flows"] = extras.asymmetry_flows
-        out["backtest"] = extras.backtest
+        out.update(_extras_dict(extras))
     if command is not None:
         out["reproduce"] = {"command": command, "seed": f.seed, "paths": f.paths,
                             "scenario_sha256": result.scenario_sha256,
@@ -541,11 +389,6 @@ def _data_dict(result: RunResult) -> dict[str, Any]:
         "years": [int(y) for y in s.years],
         "figures": figures,
     }
-
-
-def to_json(obj: Any) -> str:
-    """Deterministic JSON text (same input, same bytes)."""
-    return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def backtest_dict(where: str, context: dict[str, Any], summaries: dict[str, dict[str, Any]],

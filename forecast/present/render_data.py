@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from forecast.data.asymmetry import EXCLUDED, MIRROR, Row, Trend
-from forecast.present.render import REPORTERS, to_json
+from forecast.present.formats import REPORTERS, to_json
 
 __all__ = ["asymmetry_dict", "asymmetry_text", "import_dict", "import_text", "list_dict",
            "list_text", "show_dict", "show_text", "to_json"]

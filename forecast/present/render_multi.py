@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from forecast.analysis.comparison import Difference
-from forecast.analysis.pipeline import RunResult
+from forecast.analysis.results import RunResult
 from forecast.analysis.variants import Sensitivity, Sweep, median
-from forecast.present.render import _bn, as_dict, money, probability_text
+from forecast.present.formats import _bn, money, probability_text
+from forecast.present.render import as_dict
 
 BAR = 20  # characters of the probability bar in a sweep table
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from forecast.present.render import MEASURES, money, probability_text
+from forecast.present.formats import MEASURES, money, probability_text
 from forecast.present.report.blocks import Block, Chart, Para, Table
 from forecast.present.report.formatting import (
     _at,

@@ -23,7 +23,7 @@ from forecast.present.report.formatting import (
 )
 
 if TYPE_CHECKING:
-    from forecast.analysis.pipeline import RunResult
+    from forecast.analysis.results import RunResult
 
 
 def charts_for(result: Mapping[str, Any], target_values: np.ndarray | None = None) -> dict[str, bytes]:

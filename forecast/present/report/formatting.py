@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from forecast.present.render import REPORTERS, percent_text
+from forecast.present.formats import REPORTERS, percent_text
 
 
 def _at(d: Any, *keys: str | int, default: Any = None) -> Any:

@@ -4,7 +4,8 @@ analysis (:func:`sensitivity_files`).
 
 Each is laid out from its JSON dict (:mod:`forecast.render_multi`) as numbered
 sections of blocks, written by the same HTML and Markdown page writers as the
-feasibility report; charts come from :mod:`forecast.comparison_charts`.
+feasibility report; charts come from :mod:`forecast.present.comparison_charts` and
+:mod:`forecast.present.variant_charts`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from forecast.present.render import probability_text
+from forecast.present.formats import probability_text
 from forecast.present.render_multi import cell, value_text
 from forecast.present.report.blocks import Block, Chart, Code, Items, Para, Section, Table
 from forecast.present.report.chart_set import _history, target_values
@@ -22,7 +23,7 @@ from forecast.present.report.markdown_page import page as markdown_page
 from forecast.present.report.pdf_file import pdf
 
 if TYPE_CHECKING:
-    from forecast.analysis.pipeline import RunResult
+    from forecast.analysis.results import RunResult
     from forecast.analysis.variants import Sweep
 
 
@@ -227,7 +228,7 @@ def sweep_sections(d: Mapping[str, Any], charted: bool) -> list[Section]:
 def sweep_files(d: Mapping[str, Any], sweep: Sweep, formats: Sequence[str]) -> dict[str, str | bytes]:
     """Every file of a sweep report by name (``<name>-sweep.html``, ``.md``, its chart)."""
     from forecast.analysis.variants import is_numeric
-    from forecast.present import comparison_charts as cc
+    from forecast.present import variant_charts as vc
 
     sw, first = d["sweep"], d["first_point"]
     x, xs, lines = _sweep_lines(d)
@@ -236,7 +237,7 @@ def sweep_files(d: Mapping[str, Any], sweep: Sweep, formats: Sequence[str]) -> d
         money = is_numeric(xs) and min(abs(float(v)) for v in xs) >= 1e5
         lo = min(p["probability"] for p in sw["points"])
         hi = max(p["probability"] for p in sw["points"])
-        charts["curve"] = cc.sweep_curve(
+        charts["curve"] = vc.sweep_curve(
             x, xs, lines, f"P(target reached) from {_pct(lo)} to {_pct(hi)} as {x} varies",
             f"{sw['scenario']}: {basis(first)}, {vintage(first)}; {sw['paths']:,} paths per run, "
             f"seed {sw['seed']}, common random numbers. Bands: 95% Monte Carlo intervals.",
@@ -302,7 +303,7 @@ def sensitivity_sections(d: Mapping[str, Any]) -> list[Section]:
 
 def sensitivity_files(d: Mapping[str, Any], formats: Sequence[str]) -> dict[str, str | bytes]:
     """Every file of a sensitivity report by name (``<name>-sensitivity.html``, ``.md``, PNG)."""
-    from forecast.present import comparison_charts as cc
+    from forecast.present import variant_charts as vc
 
     sc, c, rows = d["scenario"], d["central"], d["sensitivity"]
     name = str(sc["scenario"]["name"])
@@ -310,7 +311,7 @@ def sensitivity_files(d: Mapping[str, Any], formats: Sequence[str]) -> dict[str,
     charts: dict[str, bytes] = {}
     if rows:
         top = rows[0]
-        charts["tornado"] = cc.tornado(
+        charts["tornado"] = vc.tornado(
             [r["label"] for r in rows], [value_text(r["key"], r["low"]) for r in rows],
             [value_text(r["key"], r["high"]) for r in rows], [r["probability_low"] for r in rows],
             [r["probability_high"] for r in rows], c["probability"],

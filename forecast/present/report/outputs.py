@@ -13,7 +13,7 @@ from forecast.present.report.markdown_page import markdown
 from forecast.present.report.pdf_file import pdf
 
 if TYPE_CHECKING:
-    from forecast.analysis.pipeline import RunResult
+    from forecast.analysis.results import RunResult
 
 
 def files(result: RunResult, d: Mapping[str, Any], formats: Sequence[str]) -> dict[str, str | bytes]:

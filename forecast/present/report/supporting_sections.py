@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from forecast.present.render import REPORTERS, money, percent_digits, probability_text
+from forecast.present.formats import REPORTERS, money, percent_digits, probability_text
 from forecast.present.report.blocks import Block, Chart, Code, Items, Para, Table
 from forecast.present.report.formatting import (
     _at,

@@ -9,7 +9,8 @@ import pytest
 from conftest import DATA_FILE, write
 
 from forecast.data.files import read_trade_data
-from forecast.data.series import COLUMNS, TradeData, parse_table, select
+from forecast.data.series import select
+from forecast.data.table import COLUMNS, TradeData, parse_table
 from forecast.errors import DataError
 
 HEADER = ",".join(COLUMNS)

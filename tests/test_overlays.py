@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from forecast.engine.overlays import apply_growth, apply_shocks, draw
-from forecast.scenario.schema import GrowthAdjust, GrowthNormal, Shock, TwoPieceNormal, Uniform
+from forecast.scenario.assumptions import GrowthAdjust, GrowthNormal, Shock, TwoPieceNormal, Uniform
 
 
 def test_replaced_normal_growth_gives_the_lognormal_probability():

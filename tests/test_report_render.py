@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from forecast.cli.main import app
 from forecast.errors import ForecastError
-from forecast.present import charts, report
+from forecast.present import charts, history_charts, report
 
 ROOT = Path(__file__).resolve().parents[1]
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -217,10 +217,11 @@ def chart_calls() -> dict[str, tuple[Any, tuple[Any, ...]]]:
                                    years, q, 3e9, 2028, "Turnover reaches US$3bn by 2028 in 20% of paths",
                                    "Caption.")),
         "distribution": (charts.target_distribution, (values, 3e9, 2028, "Title", "Caption")),
-        "reach": (charts.reach_by_year, ({"2026": 0.1, "2027": 0.2}, {2026: 0.1, 2027: 0.1}, "T", "C")),
-        "growth": (charts.growth_history, ([2019, 2020, 2021, 2022], [0.1, -0.2, 0.3, 0.05], 0.08, [2021],
-                                           "T", "C")),
-        "asymmetry": (charts.asymmetry, (rows, "KAZ", "KGZ", "T", "C")),
+        "reach": (history_charts.reach_by_year,
+                  ({"2026": 0.1, "2027": 0.2}, {2026: 0.1, 2027: 0.1}, "T", "C")),
+        "growth": (history_charts.growth_history,
+                   ([2019, 2020, 2021, 2022], [0.1, -0.2, 0.3, 0.05], 0.08, [2021], "T", "C")),
+        "asymmetry": (history_charts.asymmetry, (rows, "KAZ", "KGZ", "T", "C")),
     }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from forecast.analysis.pipeline import run
 from forecast.analysis.results import RunResult
-from forecast.data.series import TradeData
+from forecast.data.table import TradeData
 
 
 @dataclass(frozen=True, eq=False)

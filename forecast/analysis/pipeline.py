@@ -20,7 +20,8 @@ from forecast.analysis.question import (
     start_error,
 )
 from forecast.analysis.results import RunResult, fingerprint
-from forecast.data.series import TradeData, TradeSeries, years_text
+from forecast.data.series import TradeSeries, years_text
+from forecast.data.table import TradeData
 from forecast.engine.nowcast import MONTHS, Nowcast
 from forecast.engine.reporter_gap import Mirror
 from forecast.engine.simulate import SimulationResult, antithetic_ok, simulate
@@ -28,7 +29,8 @@ from forecast.errors import ModelError, ScenarioError
 from forecast.models import Fitted
 from forecast.models.combination import Built, build, one_blas_thread
 from forecast.models.pooled import Pooled, Prior
-from forecast.scenario.schema import GrowthHistorical, Scenario
+from forecast.scenario.assumptions import GrowthHistorical
+from forecast.scenario.schema import Scenario
 
 #: Paths for each single model's probability beside ``auto``'s.
 BY_MODEL_PATHS = 50_000

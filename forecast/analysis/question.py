@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecast.data.series import TradeData, TradeSeries, Used, from_history, select
+from forecast.data.series import TradeSeries, Used, from_history, select
+from forecast.data.table import TradeData
 from forecast.engine.nowcast import Nowcast, nowcast_for, rounding_half_width
 from forecast.engine.reporter_gap import SAME_BASIS, Mirror, fit_gap
 from forecast.errors import DataError, ScenarioError

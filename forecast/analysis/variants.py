@@ -45,7 +45,8 @@ from forecast.analysis.results import RunResult
 from forecast.errors import ForecastError
 from forecast.models.pooled import Prior
 from forecast.scenario import keypaths
-from forecast.scenario.schema import IMPLICIT, GrowthAdjust, GrowthHistorical, Scenario
+from forecast.scenario.assumptions import GrowthAdjust, GrowthHistorical
+from forecast.scenario.schema import IMPLICIT, Scenario
 
 if TYPE_CHECKING:
     from forecast.analysis.loading import Prepared

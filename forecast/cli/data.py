@@ -195,7 +195,7 @@ def data_import(
 
     from forecast.data import files
     from forecast.data.importers import FORMATS, Options, merge, read
-    from forecast.data.series import parse_table
+    from forecast.data.table import parse_table
     from forecast.present import render_data
 
     if fmt not in FORMATS:

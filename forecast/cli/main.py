@@ -459,7 +459,7 @@ def backtest(
     from forecast.analysis import backtest as bt
     from forecast.data import files
     from forecast.models import MEMBERS
-    from forecast.present import render
+    from forecast.present import render_backtest
 
     if sum(x is not None for x in (scenario_file, panel, targets)) != 1:
         raise typer.BadParameter("give one of: a scenario file, --panel FILE.csv, --targets FILE.csv")
@@ -510,12 +510,13 @@ def backtest(
     for s in summaries.values():
         s["n_failed"] += len(short)
         s["failed"] = short + s["failed"]
-    report = render.backtest_dict(where, context, summaries, models[-1] if choice == "all" else choice,
-                                  seconds, paths=paths, seed=seed, calibrated=calibration)
+    chosen = models[-1] if choice == "all" else choice
+    report = render_backtest.backtest_dict(where, context, summaries, chosen, seconds, paths=paths,
+                                           seed=seed, calibrated=calibration)
     if as_json:
         sys.stdout.write(to_json(report))
     else:
-        sys.stdout.write(render.backtest_text(report))
+        sys.stdout.write(render_backtest.backtest_text(report))
 
 
 @app.command()

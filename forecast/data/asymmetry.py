@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forecast.data.series import TradeData, select
+from forecast.data.series import select
+from forecast.data.table import TradeData
 from forecast.errors import DataError
 
 #: Flows as reported by A, and the flow of B that mirrors each.

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from forecast.data.series import TradeData, parse_table
+from forecast.data.table import TradeData, parse_table
 from forecast.errors import DataError, ForecastError, ScenarioError
 
 # --- YAML -------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ _TABLE_CACHE: dict[tuple[str, int, int], TradeData] = {}
 
 
 def read_trade_data(path: Path) -> TradeData:
-    """Read and check a long-format data file (see :func:`forecast.series.parse_table`)."""
+    """Read and check a long-format data file (see :func:`forecast.data.table.parse_table`)."""
     where = display_path(path)
     st = path.stat() if path.exists() else None
     key = (str(path.resolve()), st.st_mtime_ns if st else 0, st.st_size if st else 0)

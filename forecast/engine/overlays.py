@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from forecast.scenario.schema import (
+from forecast.scenario.assumptions import (
     GrowthAdjust,
     GrowthHistorical,
     Normal,

@@ -20,7 +20,7 @@ import numpy as np
 from forecast.engine.overlays import apply_growth, apply_shocks
 from forecast.errors import ModelError
 from forecast.models import Fitted, offers
-from forecast.scenario.schema import Shock
+from forecast.scenario.assumptions import Shock
 
 CHUNK = 100_000
 #: Hits and misses needed before ``precision`` may stop a run (see :func:`simulate`).

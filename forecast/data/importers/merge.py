@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from forecast.data.importers import Imported
-from forecast.data.series import COLUMNS, OPTIONAL_COLUMNS
+from forecast.data.table import COLUMNS, OPTIONAL_COLUMNS
 from forecast.errors import DataError, Problem
 
 MAX_SHOWN = 10  # conflicts listed one per line; the rest are counted

@@ -158,7 +158,7 @@ def cell_ref(row: int, col: int) -> str:
 
 
 def _period(label: str, m: Mapping, where: str, at: str) -> str:
-    from forecast.data.series import parse_period
+    from forecast.data.table import parse_period
 
     mapped = {_norm(k): v for k, v in m.periods.items()}
     text = mapped.get(_norm(label))

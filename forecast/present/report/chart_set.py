@@ -42,7 +42,7 @@ def charts_for(result: Mapping[str, Any], target_values: np.ndarray | None = Non
     dict
         Chart key (:data:`CHART_KEYS`) to PNG bytes; only the charts the result supports.
     """
-    from forecast.present import charts
+    from forecast.present import charts, history_charts
 
     value, year, kind = _target(result)
     out: dict[str, bytes] = {}
@@ -67,12 +67,12 @@ def charts_for(result: Mapping[str, Any], target_values: np.ndarray | None = Non
             np.asarray(target_values), value, year, _distribution_title(result, target_values),
             _caption(result, _sim_text(result)))
     if kind == "by" and len(result.get("reached_by_year") or {}) > 1:
-        out["reach"] = charts.reach_by_year(result["reached_by_year"], first_years(result),
+        out["reach"] = history_charts.reach_by_year(result["reached_by_year"], first_years(result),
                                             _reach_title(result), _caption(result, _sim_text(result)))
     rec = result.get("required_growth_history") or {}
     if rec.get("growth_by_year"):
         years_g = sorted(int(y) for y in rec["growth_by_year"])
-        out["growth"] = charts.growth_history(
+        out["growth"] = history_charts.growth_history(
             years_g, [rec["growth_by_year"][str(y)] for y in years_g], result["required_growth"],
             rec.get("break_years") or [], _growth_title(result),
             _caption(result, "Growth from one year's figure to the next; hatched: the two figures come "
@@ -80,7 +80,7 @@ def charts_for(result: Mapping[str, Any], target_values: np.ndarray | None = Non
     rows = result.get("asymmetry") or []
     if len([r for r in rows if r.get("gap_pct") is not None]) >= 2:
         rep, par = _pair(result)
-        out["asymmetry"] = charts.asymmetry(rows, rep, par, _asymmetry_title(result),
+        out["asymmetry"] = history_charts.asymmetry(rows, rep, par, _asymmetry_title(result),
                                             _asymmetry_caption(result))
     return out
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.axes import Axes
 
-    from forecast.models.pooled import Prior
+    from forecast.models.prior import Prior
 
 
 @dataclass(frozen=True, eq=False)

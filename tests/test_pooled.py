@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from forecast.models.pooled import Prior, fit_pooled, marginals, posterior, sufficient
+from forecast.models.pooled import fit_pooled, marginals, posterior, sufficient
+from forecast.models.prior import Prior
 from forecast.models.priors import shipped
 
 PRIOR = Prior(noise=0.3, drift_strength=6.0, persistence=0.7, vol_strength=3.0, vol_intercept=-1.6,

@@ -14,16 +14,12 @@ from conftest import shared
 from statsmodels.tsa.arima.model import ARIMA
 from statsmodels.tsa.statespace.structural import UnobservedComponents
 
+import forecast.models.arima as arima
 import forecast.models.statespace as ss
 from forecast.errors import ModelError
-from forecast.models.statespace import (
-    ARIMA_ORDERS,
-    ArimaDrift,
-    LocalLinearTrend,
-    StateSpaceForecast,
-    fit_arima,
-    fit_llt,
-)
+from forecast.models.arima import ARIMA_ORDERS, ArimaDrift, fit_arima
+from forecast.models.llt import LocalLinearTrend, fit_llt
+from forecast.models.statespace import StateSpaceForecast
 
 N_PATHS = 200_000
 H = 6
@@ -230,8 +226,8 @@ def test_aicc_prefers_the_random_walk_on_random_walks():
 
 
 def test_aicc_formula():
-    assert ss.aicc(10.0, 3, 19) == pytest.approx(-20 + 6 + 24 / 15)
-    assert ss.aicc(10.0, 3, 4) == np.inf
+    assert arima.aicc(10.0, 3, 19) == pytest.approx(-20 + 6 + 24 / 15)
+    assert arima.aicc(10.0, 3, 4) == np.inf
 
 
 # -------------------------------------------------------------------------------------- failures

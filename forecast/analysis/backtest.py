@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 
 from forecast.analysis import metrics
-from forecast.errors import ModelError
-from forecast.models.pooled import Prior
+from forecast.errors import ForecastError, ModelError, ScenarioError
+from forecast.models.prior import Prior
 
 #: Growth thresholds g of the Brier scores, P(y[T+1] >= (1 + g) y[T]).
 GROWTH_THRESHOLDS: tuple[float, ...] = (-0.10, 0.0, 0.05, 0.10, 0.25)
@@ -243,3 +243,51 @@ def rolling_tasks(series_id: str, years: np.ndarray, values: np.ndarray, horizon
 def timed(fn: Any, *args: Any, **kw: Any) -> tuple[Any, float]:
     start = time.perf_counter()
     return fn(*args, **kw), time.perf_counter() - start
+
+
+def panel_tasks(series: dict[str, tuple[np.ndarray, np.ndarray]], holdout: int
+                ) -> tuple[list[Task], list[dict[str, str]], dict[str, object]]:
+    """A panel's hold-out tasks, the series too short for one, and the report's context."""
+    tasks, short = holdout_tasks(series, holdout)
+    return tasks, short, {"holdout": holdout}
+
+
+def scenario_tasks(where: str, sc: Any, ts: Any) -> tuple[list[Task], dict[str, object]]:
+    """Rolling-origin tasks on a scenario's own series at its target's horizon, and the
+    report's context.
+
+    Raises
+    ------
+    ScenarioError
+        When the series is too short for one origin.
+    """
+    horizon = sc.target.year - ts.last_year
+    tasks = list(rolling_tasks(sc.name, ts.years, ts.values, horizon))
+    if not tasks:
+        raise ScenarioError(where, "data", f"a backtest needs more than {MIN_HISTORY} "
+                            f"years of history (got {len(ts.years)})")
+    return tasks, {"series": f"{ts.reporter or 'inline'} {ts.measure}", "horizon": horizon,
+                   "origins": [t.origin for t in tasks]}
+
+
+def score_all(tasks: Sequence[Task], short: list[dict[str, str]], models: Sequence[str], where: str, *,
+              paths: int, seed: int, calibrate: bool, prior: Prior | None
+              ) -> tuple[dict[str, dict[str, Any]], float]:
+    """Run every task with every model and summarise each model's scores (the series too
+    short for a task count as failed); the seconds it took.
+
+    Raises
+    ------
+    ForecastError
+        When no model produced a forecast with a held-out value.
+    """
+    results, seconds = timed(run_tasks, tasks, models, paths=paths, seed=seed,
+                             calibrate=calibrate, prior=prior)
+    summaries = {m: summarise(tasks, results, m) for m in models}
+    if not any("smape" in s for s in summaries.values()):
+        raise ForecastError(where, "", f"nothing to score: no model produced a forecast with a "
+                            f"held-out value ({len(tasks)} task(s), {len(short)} series too short)")
+    for s in summaries.values():
+        s["n_failed"] += len(short)
+        s["failed"] = short + s["failed"]
+    return summaries, seconds

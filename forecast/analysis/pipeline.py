@@ -28,7 +28,8 @@ from forecast.engine.simulate import SimulationResult, antithetic_ok, simulate
 from forecast.errors import ModelError, ScenarioError
 from forecast.models import Fitted
 from forecast.models.combination import Built, build, one_blas_thread
-from forecast.models.pooled import Pooled, Prior
+from forecast.models.pooled import Pooled
+from forecast.models.prior import Prior
 from forecast.scenario.assumptions import GrowthHistorical
 from forecast.scenario.schema import Scenario
 

@@ -14,7 +14,7 @@ from forecast.engine.reporter_gap import Mirror
 from forecast.engine.simulate import SimulationResult
 from forecast.models import Fitted
 from forecast.models.combination import Built
-from forecast.models.pooled import Prior
+from forecast.models.prior import Prior
 from forecast.scenario.schema import Scenario
 
 

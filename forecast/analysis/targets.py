@@ -23,7 +23,7 @@ from forecast.analysis import metrics
 from forecast.data import files
 from forecast.errors import DataError, ForecastError
 from forecast.limits import MAX_HORIZON
-from forecast.models.pooled import Prior
+from forecast.models.prior import Prior
 
 #: Paths per `by` target (a level target with a closed form needs none).
 PATHS = 20_000

@@ -43,7 +43,7 @@ from forecast.analysis.comparison import paired
 from forecast.analysis.pipeline import run
 from forecast.analysis.results import RunResult
 from forecast.errors import ForecastError
-from forecast.models.pooled import Prior
+from forecast.models.prior import Prior
 from forecast.scenario import keypaths
 from forecast.scenario.assumptions import GrowthAdjust, GrowthHistorical
 from forecast.scenario.schema import IMPLICIT, Scenario

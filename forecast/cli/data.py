@@ -150,6 +150,41 @@ def _iso3_option(name: str, value: str | None) -> str | None:
     return v
 
 
+def _import_options(fmt: str, mapping: Path | None, reporter: str | None, partner: str | None,
+                    published: str | None, unit_multiplier: str | None, out: Path
+                    ) -> tuple[str | None, str | None]:
+    """``data import``'s options checked together (usage errors, exit 2); the pair's codes."""
+    import datetime as dt
+    import re
+
+    from forecast.data.importers import FORMATS
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"--format: expected one of {', '.join(FORMATS)} (got {fmt!r})")
+    if (mapping is not None) != (fmt == "mapping"):
+        raise typer.BadParameter("--mapping MAP.yaml goes with --format mapping (and it needs one)")
+    rep, par = _iso3_option("--reporter", reporter), _iso3_option("--partner", partner)
+    if rep and rep == par:
+        raise typer.BadParameter("--reporter and --partner must be two countries")
+    if published is not None:
+        try:
+            day = dt.date.fromisoformat(published)
+        except ValueError:
+            raise typer.BadParameter(f"--published: expected a date YYYY-MM-DD (got {published!r})") from None
+        if day > dt.date.today():
+            raise typer.BadParameter(f"--published: {published} is in the future")
+    if unit_multiplier is not None and fmt not in ("imf-imts", "imf-dots"):
+        raise typer.BadParameter(f"--unit-multiplier goes with imf-imts and imf-dots files that do "
+                                 f"not state their unit; {fmt} files state it (Comtrade: US$; a "
+                                 "mapping: its unit_multiplier)")
+    if unit_multiplier is not None and not re.fullmatch(r"1(0)*", unit_multiplier.strip()):
+        raise typer.BadParameter(f"--unit-multiplier: expected a power of ten such as 1, 1000 or "
+                                 f"1000000 (got {unit_multiplier!r})")
+    if out.suffix.lower() != ".csv":
+        raise typer.BadParameter(f"--out: expected a .csv data file (got {str(out)!r})")
+    return rep, par
+
+
 @data_app.command("import")
 def data_import(
     file: Annotated[Path, typer.Argument(help="The downloaded file (CSV, JSON, .xlsx or .xls).",
@@ -190,37 +225,12 @@ def data_import(
     into a data file: every row keeps its source, basis, unit conversion and vintage. A figure
     the data file already has with another value is reported (nothing is written) unless
     --replace says to take the imported one."""
-    import datetime as dt
-    import re
-
     from forecast.data import files
-    from forecast.data.importers import FORMATS, Options, merge, read
+    from forecast.data.importers import Options, merge, read
     from forecast.data.table import parse_table
     from forecast.present import render_data
 
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"--format: expected one of {', '.join(FORMATS)} (got {fmt!r})")
-    if (mapping is not None) != (fmt == "mapping"):
-        raise typer.BadParameter("--mapping MAP.yaml goes with --format mapping (and it needs one)")
-    rep, par = _iso3_option("--reporter", reporter), _iso3_option("--partner", partner)
-    if rep and rep == par:
-        raise typer.BadParameter("--reporter and --partner must be two countries")
-    if published is not None:
-        try:
-            day = dt.date.fromisoformat(published)
-        except ValueError:
-            raise typer.BadParameter(f"--published: expected a date YYYY-MM-DD (got {published!r})") from None
-        if day > dt.date.today():
-            raise typer.BadParameter(f"--published: {published} is in the future")
-    if unit_multiplier is not None and fmt not in ("imf-imts", "imf-dots"):
-        raise typer.BadParameter(f"--unit-multiplier goes with imf-imts and imf-dots files that do "
-                                 f"not state their unit; {fmt} files state it (Comtrade: US$; a "
-                                 "mapping: its unit_multiplier)")
-    if unit_multiplier is not None and not re.fullmatch(r"1(0)*", unit_multiplier.strip()):
-        raise typer.BadParameter(f"--unit-multiplier: expected a power of ten such as 1, 1000 or "
-                                 f"1000000 (got {unit_multiplier!r})")
-    if out.suffix.lower() != ".csv":
-        raise typer.BadParameter(f"--out: expected a .csv data file (got {str(out)!r})")
+    rep, par = _import_options(fmt, mapping, reporter, partner, published, unit_multiplier, out)
     try:
         where = files.display_path(file)
         if not file.is_file():

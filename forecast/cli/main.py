@@ -6,14 +6,30 @@ stderr, no output written); 2 usage error.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from forecast.cli import backtest as cli_backtest
 from forecast.cli import learn as cli_learn
+from forecast.cli.common import (
+    Files,
+    Formats,
+    Paths,
+    Precision,
+    PriorsFile,
+    Seed,
+    _check_out,
+    _command,
+    _emit,
+    _formats,
+    _prepare,
+    _report_files,
+    _sets,
+    _variant,
+)
 from forecast.cli.data import data_app
 from forecast.cli.data import fail as _fail
 from forecast.errors import ForecastError, ScenarioError
@@ -58,98 +74,6 @@ def _main(version: Annotated[bool, typer.Option(
         ] = False) -> None:
     """Will trade between two countries reach the announced target? Simulate scenario files
     (YAML) and report the probability, with its uncertainty."""
-
-Files = Annotated[list[Path], typer.Argument(metavar="SCENARIO...", help="Scenario files (YAML).",
-                                             show_default=False)]
-
-
-
-
-def _prepare(path: Path):  # type: ignore[no-untyped-def]
-    """Read and validate one scenario file and select its series (no simulation)."""
-    from forecast.analysis import loading
-
-    return loading.prepare(path)
-
-
-def _variant(prepared):  # type: ignore[no-untyped-def]
-    """:func:`forecast.loading.variant` bound to one scenario file, for its variants."""
-    import functools
-
-    from forecast.analysis import loading
-
-    return functools.partial(loading.variant, prepared.file)
-
-
-def _formats(formats: str, out: Path | None) -> tuple[str, ...]:
-    """The report formats asked for (usage errors exit 2: unknown ones, or --format without
-    --out)."""
-    if out is None and formats != "html,md":
-        raise typer.BadParameter("--format goes with --out DIR")
-    chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
-    bad = [f for f in chosen if f not in FORMATS]
-    if not chosen or bad:
-        raise typer.BadParameter(f"--format takes a comma-separated list of {', '.join(FORMATS)} "
-                                 f"(got {formats!r})")
-    return chosen
-
-
-def _check_out(out: Path | None, formats: tuple[str, ...] = ()) -> None:
-    """Fail before any work if the output folder or the PDF dependency is not usable."""
-    if "pdf" in formats and importlib.util.find_spec("xhtml2pdf") is None:
-        from forecast.present.report import PDF_HINT
-
-        raise ForecastError("pdf", "", PDF_HINT)
-    if out is not None and out.exists() and not out.is_dir():
-        raise ScenarioError(str(out), "", "--out must be a folder (a file has this name)")
-
-
-def _emit(d: object, text: str, as_json: bool, written: list[Path]) -> None:
-    """Print the JSON or the text, then list the files written (on stderr)."""
-    from forecast.data import files
-
-    sys.stdout.write(to_json(d) if as_json else text)
-    if written:
-        typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
-
-
-def _sets(options: list[str] | None) -> dict[str, list[object]]:
-    """``--set KEY=V1,V2`` options as key path -> values (usage errors exit 2)."""
-    from forecast.scenario import keypaths
-
-    axes: dict[str, list[object]] = {}
-    for option in options or []:
-        try:
-            key, values = keypaths.parse_set(option)
-        except ValueError as e:
-            raise typer.BadParameter(f"--set {e}") from None
-        if key in axes:
-            raise typer.BadParameter(f"--set {key} given twice; list every value in one --set")
-        axes[key] = values
-    return axes
-
-
-Paths = Annotated[int | None, typer.Option(
-    "--paths", min=1, max=MAX_PATHS,
-    help=f"Number of simulated paths, 1 to {MAX_PATHS:,}: a fixed run (with --precision, the "
-    "most it may use). Default: the scenario's simulation.paths; for run and report, where "
-    "the scenario sets simulation.precision and the answer is simulated, as many as that "
-    "needs. Antithetic runs round an odd number up by one.")]
-Seed = Annotated[int | None, typer.Option(
-    "--seed", min=0, max=2**63 - 1, help="Random seed (default: the scenario's).")]
-Precision = Annotated[float | None, typer.Option(
-    "--precision", min=1e-6, max=0.1, show_default=False,
-    help="Simulate in chunks of 100,000 paths until the standard error of P(target) is at most "
-    "this (e.g. 0.0005 for 0.05 pp), up to --paths if given, else the scenario's "
-    "simulation.max_paths (10,000,000). Without --precision and --paths, the scenario's "
-    "simulation.precision applies where the answer is simulated (not a closed form).")]
-PriorsFile = Annotated[Path | None, typer.Option(
-    "--priors", help="Pooled priors learned by 'tradecast learn' (JSON); default: the shipped "
-    "ones, learned on the IMF DOTS panel of 300 country pairs.", show_default=False)]
-Formats = Annotated[str, typer.Option(
-    "--format", help="With --out, comma-separated: html (one self-contained file), md (Markdown "
-    "with PNG charts beside it), pdf (needs: pip install 'tradecast[pdf]'). The JSON result is "
-    "always written too.")]
 
 
 @app.command()
@@ -253,40 +177,6 @@ def _sweep(path: Path, prepared, axes, verb: str, paths: int | None, seed: int |
         files_ = multi.sweep_files(d, sw, ("html", "md"))
     files_ = {f"{prepared.scenario.name}-sweep.json": to_json(d), **files_} if out else {}
     return render_multi.sweep_text(sw), d, files_
-
-
-FORMATS = ("html", "md", "pdf")
-
-
-def _command(verb: str, path: Path | list[Path], out: Path | None, formats: str | None,
-             paths: int | None, seed: int | None, precision: float | None = None,
-             priors: Path | None = None) -> str:
-    """The command line that reproduces a result."""
-    parts = ["tradecast", verb, *(map(str, path) if isinstance(path, list) else [str(path)])]
-    if out is not None:
-        parts += ["--out", str(out)]
-    if formats is not None:
-        parts += ["--format", formats]
-    if paths is not None:
-        parts += ["--paths", str(paths)]
-    if seed is not None:
-        parts += ["--seed", str(seed)]
-    if precision is not None:
-        parts += ["--precision", f"{precision:g}"]
-    if priors is not None:
-        parts += ["--priors", str(priors)]
-    return " ".join(parts)
-
-
-def _report_files(result, command: str, formats: tuple[str, ...]) -> dict[str, str | bytes]:  # type: ignore[no-untyped-def]
-    """Every file of one scenario's report, by name: JSON always, then the formats asked for."""
-    from forecast.analysis import extras as extras_module
-    from forecast.analysis import loading
-    from forecast.present import render, report
-
-    extras = extras_module.extras(result, loading.data_of(result.scenario))
-    d = render.as_dict(result, extras, command)
-    return {f"{result.scenario.name}.json": to_json(d), **report.files(result, d, formats)}
 
 
 @app.command()
@@ -425,98 +315,7 @@ def validate(scenarios: Files) -> None:
         _fail(e)
 
 
-@app.command()
-def backtest(
-    scenario_file: Annotated[Path | None, typer.Argument(
-        metavar="SCENARIO", help="Scenario file: rolling origins on its own series.",
-        show_default=False)] = None,
-    panel: Annotated[Path | None, typer.Option(
-        "--panel", help="CSV of many series (columns series_id, year or t, value): hold out "
-        "the last --holdout values of each.", show_default=False)] = None,
-    holdout: Annotated[int | None, typer.Option(
-        "--holdout", min=1, max=50, help="Values held out per series (with --panel).",
-        show_default=False)] = None,
-    targets: Annotated[Path | None, typer.Option(
-        "--targets", help="CSV registry of targets with outcomes (columns id, history as "
-        "YYYY=value;..., target_value, target_year, kind level|by, met 0|1): score P(target) "
-        "against what happened.", show_default=False)] = None,
-    model: Annotated[str, typer.Option(
-        "--model", help="auto, a single model (pooled, rw-drift, ets, arima, theta, llt, bootstrap) "
-        "or 'all' (not with --targets). Default: all for a scenario, auto otherwise.",
-        show_default=False)] = "",
-    paths: Annotated[int | None, typer.Option(
-        "--paths", min=100, max=100_000, help="Simulated paths per forecast (default 1,000; "
-        "20,000 per target with --targets, where a level target with a closed form needs none).",
-        show_default=False)] = None,
-    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Random seed.")] = 0,
-    calibration: Annotated[bool, typer.Option(
-        "--calibration/--no-calibration", help="Apply the shipped calibration.")] = True,
-    priors: PriorsFile = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
-) -> None:
-    """Out-of-sample accuracy and calibration: rolling origins on a scenario's series, held-out
-    years on a panel of series, or P(target) scored on a registry of targets."""
-    from forecast.analysis import backtest as bt
-    from forecast.data import files
-    from forecast.models import MEMBERS
-    from forecast.present import render_backtest
-
-    if sum(x is not None for x in (scenario_file, panel, targets)) != 1:
-        raise typer.BadParameter("give one of: a scenario file, --panel FILE.csv, --targets FILE.csv")
-    if panel is not None and holdout is None:
-        raise typer.BadParameter("--panel needs --holdout H (values held out per series)")
-    if panel is None and holdout is not None:
-        raise typer.BadParameter("--holdout goes with --panel")
-    choice = model or ("all" if scenario_file is not None else "auto")
-    if choice not in ("all", "auto", *MEMBERS) or (targets is not None and choice == "all"):
-        raise typer.BadParameter(f"--model must be auto{'' if targets else ', all'} or one of "
-                                 f"{', '.join(MEMBERS)} (got {choice!r})")
-    if targets is not None:
-        cli_learn.backtest_targets(targets, choice, priors, paths or 20_000, seed, calibration, as_json)
-        return
-    paths = paths or 1000
-    models = [*MEMBERS, "auto"] if choice == "all" else [choice]
-    try:
-        prior = cli_learn.load_priors(priors)
-        if panel is not None:
-            assert holdout is not None
-            series = files.read_panel(panel)
-            tasks, short = bt.holdout_tasks(series, holdout)
-            context: dict[str, object] = {"holdout": holdout}
-            where = files.display_path(panel)
-        else:
-            prep = _prepare(scenario_file)  # type: ignore[arg-type]
-            sf, sc, ts = prep.file, prep.scenario, prep.series
-            horizon = sc.target.year - ts.last_year
-            tasks = list(bt.rolling_tasks(sc.name, ts.years, ts.values, horizon))
-            if not tasks:
-                raise ScenarioError(sf.where, "data", f"a backtest needs more than {bt.MIN_HISTORY} "
-                                    f"years of history (got {len(ts.years)})")
-            short = []
-            where = sf.where
-            context = {"series": f"{ts.reporter or 'inline'} {ts.measure}", "horizon": horizon,
-                       "origins": [t.origin for t in tasks]}
-    except ForecastError as e:
-        _fail(e)
-    if panel is None:
-        calibration = calibration and sc.model.calibration == "panel"
-    results, seconds = bt.timed(bt.run_tasks, tasks, models, paths=paths, seed=seed,
-                                calibrate=calibration, prior=prior)
-    summaries = {m: bt.summarise(tasks, results, m) for m in models}
-    if not any("smape" in s for s in summaries.values()):
-        where_ = files.display_path(panel) if panel is not None else str(scenario_file)
-        _fail(ForecastError(where_, "", f"nothing to score: no model produced a forecast with a "
-                            f"held-out value ({len(tasks)} task(s), {len(short)} series too short)"))
-    for s in summaries.values():
-        s["n_failed"] += len(short)
-        s["failed"] = short + s["failed"]
-    chosen = models[-1] if choice == "all" else choice
-    report = render_backtest.backtest_dict(where, context, summaries, chosen, seconds, paths=paths,
-                                           seed=seed, calibrated=calibration)
-    if as_json:
-        sys.stdout.write(to_json(report))
-    else:
-        sys.stdout.write(render_backtest.backtest_text(report))
+app.command()(cli_backtest.backtest)
 
 
 @app.command()

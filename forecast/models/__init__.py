@@ -77,9 +77,9 @@ _ADAPTERS: dict[str, tuple[str, str]] = {
     "pooled": ("forecast.models.pooled", "fit_pooled"),
     "rw-drift": ("forecast.models.rw", "fit_rw_drift"),
     "ets": ("forecast.models.ets", "fit_ets"),
-    "arima": ("forecast.models.statespace", "fit_arima"),
+    "arima": ("forecast.models.arima", "fit_arima"),
     "theta": ("forecast.models.theta", "fit_theta"),
-    "llt": ("forecast.models.statespace", "fit_llt"),
+    "llt": ("forecast.models.llt", "fit_llt"),
     "bootstrap": ("forecast.models.bootstrap", "fit_bootstrap"),
 }
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from forecast.models import Fitted
-from forecast.models.pooled import Prior
+from forecast.models.prior import Prior
 
 
 def one_blas_thread() -> Any:

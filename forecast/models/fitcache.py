@@ -79,13 +79,16 @@ def key(settings: tuple[object, ...], years: np.ndarray, values: np.ndarray) -> 
 
 
 def _classes() -> dict[str, type]:
+    from forecast.models.arima import ArimaDrift
     from forecast.models.bootstrap import BlockBootstrap
     from forecast.models.calibration import Calibrated
     from forecast.models.combination import Built
     from forecast.models.ets import DampedETS
-    from forecast.models.pooled import Pooled, Posterior, Prior
+    from forecast.models.llt import LocalLinearTrend
+    from forecast.models.pooled import Pooled, Posterior
+    from forecast.models.prior import Prior
     from forecast.models.rw import RandomWalkDrift
-    from forecast.models.statespace import ArimaDrift, LocalLinearTrend, StateSpaceForecast
+    from forecast.models.statespace import StateSpaceForecast
     from forecast.models.theta import Theta
 
     return {c.__name__: c for c in (Calibrated, BlockBootstrap, Built, DampedETS, Pooled, Posterior,

@@ -48,7 +48,8 @@ from typing import Any
 
 import numpy as np
 
-from forecast.models.pooled import Prior, Sufficient, marginals, posterior, sufficient
+from forecast.models.pooled import Sufficient, marginals, posterior, sufficient
+from forecast.models.prior import Prior
 from forecast.models.tails import t_logpdf
 
 #: History lengths of the learning tasks (0: every figure up to the origin).

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from forecast.errors import DataError
-from forecast.models.pooled import Prior
+from forecast.models.prior import Prior
 
 FORMAT = "tradecast-priors/1"
 SHIPPED = "priors.json"

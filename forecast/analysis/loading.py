@@ -60,6 +60,33 @@ def prepare(path: str | Path) -> Prepared:
     return variant(sf, sf.tree)
 
 
+@dataclass(frozen=True)
+class _Relocate:
+    """Problems found in a changed tree, each moved to the file and key a user can find: the
+    value given (``--set``, a sweep or sensitivity block) or the file in the ``extends``
+    chain that sets the key, with how the value was given."""
+
+    sf: loader.ScenarioFile
+    here: str
+    changed: dict[str, str]
+    because: str
+
+    def locate(self, key: str) -> tuple[str, str]:
+        for k, shown in self.changed.items():
+            if key == k or key.startswith((f"{k}.", f"{k}[")):
+                return self.here, shown
+        return self.sf.origin(key), key
+
+    def __call__(self, e: ScenarioError | DataError, data_key: bool = False) -> list[Problem]:
+        out = []
+        for p in e.problems:
+            key = (f"data.{p.key}" if p.key else "data") if data_key else p.key
+            where, shown = self.locate(key)
+            extra = f" (in {p.where})" if data_key else ""
+            out.append(Problem(where, shown, p.message + extra + self.because))
+        return out
+
+
 def variant(sf: loader.ScenarioFile, tree: Mapping[str, Any], changes: Sequence[tuple[str, Any]] = (),
             *, verb: str = "--set", block: str | None = None,
             added: Mapping[str, str] | None = None) -> Prepared:
@@ -92,13 +119,6 @@ def variant(sf: loader.ScenarioFile, tree: Mapping[str, Any], changes: Sequence[
     changed = {k: f"{block}.{k}" if block else k for k, _ in changes if k not in IMPLICIT}
     changed.update(added or {})
     here = sf.where if block is None else sf.origin(block)
-
-    def locate(key: str) -> tuple[str, str]:
-        for k, shown in changed.items():
-            if key == k or key.startswith((f"{k}.", f"{k}[")):
-                return here, shown
-        return sf.origin(key), key
-
     out = dict(tree)
     for key, value in changes:
         if key not in IMPLICIT:
@@ -107,17 +127,7 @@ def variant(sf: loader.ScenarioFile, tree: Mapping[str, Any], changes: Sequence[
             except ValueError as e:
                 raise ScenarioError(here, changed[key], f"{e}{because}") from None
     tree = out
-    suffix = because
-
-    def problems(e: ScenarioError | DataError, data_key: bool = False) -> list[Problem]:
-        out = []
-        for p in e.problems:
-            key = (f"data.{p.key}" if p.key else "data") if data_key else p.key
-            where, shown = locate(key)
-            extra = f" (in {p.where})" if data_key else ""
-            out.append(Problem(where, shown, p.message + extra + suffix))
-        return out
-
+    problems = _Relocate(sf, here, changed, because)
     try:
         sc = scenario.parse(tree, sf.where)
     except ScenarioError as e:  # name the file in the extends chain that sets the key

@@ -192,127 +192,189 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
     if antithetic and paths % 2:
         raise ValueError("antithetic pairs need an even number of paths")
     h = len(years)
-    log_target = np.log(target)
+    log_target = float(np.log(target))
     keep = min(paths, max(CHUNK, KEEP_CELLS // h // CHUNK * CHUNK))  # whole chunks
     sample = np.empty((keep, h), order="F")  # by year: quantiles are taken per year
-    above = np.zeros(h, dtype=np.int64)
-    reached = np.zeros(h, dtype=np.int64)
+    tally = _Tally(h, paths, condition is not None, antithetic, kind)
+    draw = _Draw(fitted, years, growth, shocks, history_growth, antithetic, start_spread, start_sd,
+                 fitted.mean_growth(h))
+    done, met, packed = _chunks(draw, tally, sample, seed, paths, log_target, kind, condition, other,
+                                precision)
+    above, reached, weights = tally.finish(done, int(years[0]))
+    return SimulationResult(years=np.asarray(years, dtype=np.int64),
+                            sample=sample[:min(len(sample), done)], above=above,
+                            reached=reached, paths=done, seed=seed,
+                            final_above=np.concatenate(packed[0]),
+                            final_reached=np.concatenate(packed[1]), weights=weights,
+                            final_other=np.concatenate(packed[2]) if packed[2] else None,
+                            antithetic=antithetic, precision_met=met)
+
+
+def _chunks(draw: _Draw, tally: _Tally, sample: np.ndarray, seed: int, paths: int,
+            log_target: float, kind: str, condition: Callable[[np.ndarray], np.ndarray] | None,
+            other: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None,
+            precision: float | None
+            ) -> tuple[int, bool | None, tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]]:
+    """Simulate chunk by chunk into ``tally`` and ``sample`` until ``paths`` or the precision;
+    the paths done, whether the precision was met (None: not asked) and, bit-packed per
+    chunk, the last year's hits: at or above the target, reached, met on the other basis."""
     last_above: list[np.ndarray] = []  # bit-packed per chunk (CHUNK is a multiple of 8)
     last_reached: list[np.ndarray] = []
     last_other: list[np.ndarray] = []
-    mean_growth = fitted.mean_growth(h)
-    overlays = bool(growth) or bool(shocks)
-    logw = np.empty(paths) if condition is not None else None
-    ref = -np.inf  # running maximum of the log-weights: weighted sums are kept relative to it
-    above_w = np.zeros(h)
-    reached_w = np.zeros(h)
     met = False if precision is not None else None
-    sw = sw2 = sw2h = 0.0  # weighted sums for the running s.e. of the last year's hits
-    s1 = s2 = 0.0  # antithetic: sums of the pairs' means and squared means
-    pairs = 0
-    done = paths
     for c, start in enumerate(range(0, paths, CHUNK)):
         n = min(CHUNK, paths - start)
-        levels = (fitted.simulate_antithetic(h, n, stream(seed, c, 0))  # type: ignore[attr-defined]
-                  if antithetic else fitted.simulate(h, n, stream(seed, c, 0)))
-        if overlays:
-            inc = np.diff(levels, axis=1, prepend=fitted.last_log)
-            apply_growth(inc, years, growth, mean_growth, history_growth
-                         if history_growth is not None else np.empty(0),
-                         [stream(seed, c, 1, i) for i in range(len(growth))])
-            apply_shocks(inc, years, shocks, [stream(seed, c, 2, i) for i in range(len(shocks))])
+        levels = draw.chunk(seed, c, n)
+        w, rescale = (tally.weigh(np.asarray(condition(levels), dtype=float), start, n)
+                      if condition is not None else (None, 1.0))
+        hit_j, ever_j = tally.count(levels, log_target, w)
+        last_above.append(np.packbits(hit_j))
+        if other is not None:
+            last_other.append(np.packbits(other(levels, stream(seed, c, 3))))
+        last_reached.append(np.packbits(ever_j))
+        if start < len(sample):
+            m = min(n, len(sample) - start)
+            sample[start:start + m] = levels[:m]
+        if precision is not None:
+            est = tally.estimate(hit_j if kind == "level" else ever_j, start, n, rescale)
+            if est is not None and _precise(*est, precision):
+                return start + n, True, (last_above, last_reached, last_other)
+    return paths, met, (last_above, last_reached, last_other)
+
+
+def _precise(p: float, se: float, eff: float, precision: float) -> bool:
+    """Whether the s.e. is at most ``precision`` with at least :data:`MIN_HITS` (effective)
+    paths on each side of the target."""
+    return se <= precision and p * eff >= MIN_HITS and (1 - p) * eff >= MIN_HITS
+
+
+@dataclass(eq=False)
+class _Draw:
+    """One chunk's paths of log levels: the model's draws (role 0), the scenario's growth
+    assumptions and shocks (roles 1, 2), and the last figure's error (role 4)."""
+
+    fitted: Fitted
+    years: np.ndarray
+    growth: Sequence[object]
+    shocks: Sequence[Shock]
+    history_growth: np.ndarray | None
+    antithetic: bool
+    start_spread: float
+    start_sd: float
+    mean_growth: np.ndarray
+
+    def chunk(self, seed: int, c: int, n: int) -> np.ndarray:
+        f, h = self.fitted, len(self.years)
+        levels: np.ndarray = (f.simulate_antithetic(h, n, stream(seed, c, 0))  # type: ignore[attr-defined]
+                              if self.antithetic else f.simulate(h, n, stream(seed, c, 0)))
+        if self.growth or self.shocks:
+            inc = np.diff(levels, axis=1, prepend=f.last_log)
+            apply_growth(inc, self.years, self.growth, self.mean_growth, self.history_growth
+                         if self.history_growth is not None else np.empty(0),
+                         [stream(seed, c, 1, i) for i in range(len(self.growth))])
+            apply_shocks(inc, self.years, self.shocks,
+                         [stream(seed, c, 2, i) for i in range(len(self.shocks))])
             levels = np.cumsum(inc, axis=1, out=inc)
-            levels += fitted.last_log
-        if start_spread or start_sd:
-            g, m = stream(seed, c, 4), (n + 1) // 2 if antithetic else n
+            levels += f.last_log
+        if self.start_spread or self.start_sd:
+            g, m = stream(seed, c, 4), (n + 1) // 2 if self.antithetic else n
             u, z = g.uniform(-1.0, 1.0, m), g.standard_normal(m)
-            shift = np.log1p(u * start_spread) + start_sd * z
-            shift = np.concatenate([shift, np.log1p(-u * start_spread) - start_sd * z])[:n] \
-                if antithetic else shift
+            shift = np.log1p(u * self.start_spread) + self.start_sd * z
+            shift = np.concatenate([shift, np.log1p(-u * self.start_spread) - self.start_sd * z])[:n] \
+                if self.antithetic else shift
             levels = levels + shift[:, None]
-        w = None
-        if logw is not None:
-            lw = np.asarray(condition(levels), dtype=float)  # type: ignore[misc]
-            logw[start:start + n] = lw
-            top = float(lw.max())
-            rescale = 1.0
-            if top > ref:
-                scale = np.exp(ref - top) if np.isfinite(ref) else 0.0
-                above_w *= scale
-                reached_w *= scale
-                rescale = float(scale)
-                ref = top
-            if np.isfinite(ref):
-                w = np.exp(lw - ref)
-        # Year by year on columns (no paths x years temporaries): at or above the target in
-        # the year, and at or above it in some year so far (the running maximum).
+        return levels
+
+
+class _Tally:
+    """Per year, the paths at or above the target and those that reached it so far (counts,
+    or importance-weighted sums kept relative to the running maximum log-weight), and the
+    running standard error of the last year's answer (plain, antithetic pairs or weighted)."""
+
+    def __init__(self, h: int, paths: int, weighted: bool, antithetic: bool, kind: str) -> None:
+        self.kind, self.antithetic = kind, antithetic
+        self.above = np.zeros(h, dtype=np.int64)
+        self.reached = np.zeros(h, dtype=np.int64)
+        self.logw = np.empty(paths) if weighted else None
+        self.ref = -np.inf  # running maximum of the log-weights
+        self.above_w = np.zeros(h)
+        self.reached_w = np.zeros(h)
+        self.sw = self.sw2 = self.sw2h = 0.0  # weighted sums for the running s.e.
+        self.s1 = self.s2 = 0.0  # antithetic: sums of the pairs' means and squared means
+        self.pairs = 0
+
+    def weigh(self, lw: np.ndarray, start: int, n: int) -> tuple[np.ndarray | None, float]:
+        """Store a chunk's log-weights; its weights relative to the running maximum (None
+        while every weight so far is zero) and the factor earlier sums were rescaled by."""
+        assert self.logw is not None
+        self.logw[start:start + n] = lw
+        top = float(lw.max())
+        rescale = 1.0
+        if top > self.ref:
+            scale = np.exp(self.ref - top) if np.isfinite(self.ref) else 0.0
+            self.above_w *= scale
+            self.reached_w *= scale
+            rescale = float(scale)
+            self.ref = top
+        return (np.exp(lw - self.ref) if np.isfinite(self.ref) else None), rescale
+
+    def count(self, levels: np.ndarray, log_target: float, w: np.ndarray | None
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """Add a chunk year by year on columns (no paths x years temporaries): at or above the
+        target in the year, and in some year so far (the running maximum). Returns the last
+        year's two indicators."""
         running = levels[:, 0].copy()
-        for j in range(h):
+        for j in range(levels.shape[1]):
             col = levels[:, j]
             if j:
                 np.maximum(running, col, out=running)
             hit_j = col >= log_target
             ever_j = running >= log_target
-            if logw is None:
-                above[j] += np.count_nonzero(hit_j)
-                reached[j] += np.count_nonzero(ever_j)
+            if self.logw is None:
+                self.above[j] += np.count_nonzero(hit_j)
+                self.reached[j] += np.count_nonzero(ever_j)
             elif w is not None:
-                above_w[j] += w @ hit_j
-                reached_w[j] += w @ ever_j
-        last_above.append(np.packbits(hit_j))
-        if other is not None:
-            last_other.append(np.packbits(other(levels, stream(seed, c, 3))))
-        last_reached.append(np.packbits(ever_j))
-        if start < keep:
-            m = min(n, keep - start)
-            sample[start:start + m] = levels[:m]
-        if precision is not None:
-            last = hit_j if kind == "level" else ever_j
-            if logw is None and antithetic:
-                m = n // 2
-                pm = 0.5 * (last[:m].astype(float) + last[m:])
-                s1, s2, pairs = s1 + float(pm.sum()), s2 + float(pm @ pm), pairs + m
-                p_ = s1 / pairs
-                se_ = math.sqrt(max(s2 / pairs - p_ * p_, 0.0) / max(pairs - 1, 1))
-                eff = float(start + n)
-            elif logw is None:
-                k, total_n = int((reached if kind == "by" else above)[-1]), start + n
-                p_, se_ = k / total_n, math.sqrt(k * (total_n - k) / total_n) / total_n
-                eff = float(total_n)
-            else:
-                if not np.isfinite(ref):
-                    continue
-                w = np.exp(logw[start:start + n] - ref)
-                sw = sw * rescale + float(w.sum())
-                sw2 = sw2 * rescale ** 2 + float(w @ w)
-                sw2h = sw2h * rescale ** 2 + float((w * w) @ last)
-                p_ = float((reached_w if kind == "by" else above_w)[-1] / sw)
-                se_ = math.sqrt(max(sw2h * (1 - 2 * p_) + p_ * p_ * sw2, 0.0)) / sw
-                eff = sw * sw / sw2
-            if (se_ <= precision and p_ * eff >= MIN_HITS and (1 - p_) * eff >= MIN_HITS):
-                done = start + n
-                met = True
-                break
-    paths = done
-    sample = sample[:min(len(sample), done)]
-    if logw is not None:
-        logw = logw[:done]
-    weights = None
-    if logw is not None:
-        if not np.isfinite(ref):
+                self.above_w[j] += w @ hit_j
+                self.reached_w[j] += w @ ever_j
+        return hit_j, ever_j
+
+    def estimate(self, last: np.ndarray, start: int, n: int, rescale: float
+                 ) -> tuple[float, float, float] | None:
+        """P(target) so far, its s.e. and the (effective) paths behind it; None while every
+        weight is zero."""
+        if self.logw is None and self.antithetic:
+            m = n // 2
+            pm = 0.5 * (last[:m].astype(float) + last[m:])
+            self.s1, self.s2, self.pairs = (self.s1 + float(pm.sum()), self.s2 + float(pm @ pm),
+                                            self.pairs + m)
+            p_ = self.s1 / self.pairs
+            return (p_, math.sqrt(max(self.s2 / self.pairs - p_ * p_, 0.0) / max(self.pairs - 1, 1)),
+                    float(start + n))
+        if self.logw is None:
+            k, total_n = int((self.reached if self.kind == "by" else self.above)[-1]), start + n
+            return k / total_n, math.sqrt(k * (total_n - k) / total_n) / total_n, float(total_n)
+        if not np.isfinite(self.ref):
+            return None
+        w = np.exp(self.logw[start:start + n] - self.ref)
+        self.sw = self.sw * rescale + float(w.sum())
+        self.sw2 = self.sw2 * rescale ** 2 + float(w @ w)
+        self.sw2h = self.sw2h * rescale ** 2 + float((w * w) @ last)
+        p_ = float((self.reached_w if self.kind == "by" else self.above_w)[-1] / self.sw)
+        se_ = math.sqrt(max(self.sw2h * (1 - 2 * p_) + p_ * p_ * self.sw2, 0.0)) / self.sw
+        return p_, se_, self.sw * self.sw / self.sw2
+
+    def finish(self, done: int, first_year: int
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Counts per year (weighted: scaled to ``done`` paths) and the normalised weights."""
+        if self.logw is None:
+            return self.above, self.reached, None
+        if not np.isfinite(self.ref):
             raise ModelError("", "", "no simulated path is consistent with what is known of "
-                             f"{int(years[0])} (every simulated total is at or below it)")
-        weights = np.exp(logw - ref)
+                             f"{first_year} (every simulated total is at or below it)")
+        weights = np.exp(self.logw[:done] - self.ref)
         total = weights.sum()
         weights /= total
-        above = above_w * (paths / total)
-        reached = reached_w * (paths / total)
-    return SimulationResult(years=np.asarray(years, dtype=np.int64), sample=sample, above=above,
-                            reached=reached, paths=paths, seed=seed,
-                            final_above=np.concatenate(last_above),
-                            final_reached=np.concatenate(last_reached), weights=weights,
-                            final_other=np.concatenate(last_other) if last_other else None,
-                            antithetic=antithetic, precision_met=met)
+        return self.above_w * (done / total), self.reached_w * (done / total), weights
 
 
 def antithetic_ok(model: object) -> bool:

@@ -70,6 +70,41 @@ from forecast.present.charts import (
 # --------------------------------------------------------------------------- charts
 
 
+def _distribution_range(values: Sequence[np.ndarray], targets: Sequence[float]
+                        ) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, float, float]:
+    """The finite positive samples (US$ bn), the targets (all, and the valid ones) and the
+    axis range: the samples' 0.1-99.9% and every target."""
+    samples = []
+    for v in values:
+        a = np.asarray(v, dtype=float).ravel()
+        samples.append(a[np.isfinite(a) & (a > 0)] / 1e9)
+    filled = [s for s in samples if s.size]
+    if not filled:
+        raise ValueError("no finite positive values to draw")
+    t = np.asarray(list(targets), dtype=float) / 1e9
+    good_t = t[np.isfinite(t) & (t > 0)]
+    lo = min(float(np.quantile(s, 0.001)) for s in filled)
+    hi = max(float(np.quantile(s, 0.999)) for s in filled)
+    if good_t.size:
+        lo, hi = min(lo, float(good_t.min()) * 0.95), max(hi, float(good_t.max()) * 1.05)
+    if hi <= lo * 1.001:  # one value everywhere and no target
+        lo, hi = lo * 0.9, hi * 1.1
+    return samples, t, good_t, lo, hi
+
+
+def _target_lines(ax: Axes, t: np.ndarray, one_target: bool) -> None:
+    """One labelled target line, or one dashed line per scenario in its colour."""
+    if one_target:
+        ax.axvline(float(t[0]), color=OKABE_ITO["vermillion"], lw=1.6, ls="--")
+        ax.annotate(_target_label(float(t[0])), xy=(float(t[0]), 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(4, -2), textcoords="offset points", ha="left", va="top",
+                    color=OKABE_ITO["vermillion"], fontsize=TEXT_PT)
+    else:
+        for i, ti in enumerate(t):
+            if np.isfinite(ti) and ti > 0:
+                ax.axvline(float(ti), color=_colour(i), lw=1.3, ls="--")
+
+
 def overlaid_distributions(names: Sequence[str], values: Sequence[np.ndarray], targets: Sequence[float],
                            year_label: str, title: str, caption: str) -> bytes:
     """The target-year distributions of several scenarios, overlaid as step outlines.
@@ -106,21 +141,7 @@ def overlaid_distributions(names: Sequence[str], values: Sequence[np.ndarray], t
         raise ValueError("names, values and targets must have the same length")
     if not names:
         raise ValueError("no scenario to draw")
-    samples = []
-    for v in values:
-        a = np.asarray(v, dtype=float).ravel()
-        samples.append(a[np.isfinite(a) & (a > 0)] / 1e9)
-    filled = [s for s in samples if s.size]
-    if not filled:
-        raise ValueError("no finite positive values to draw")
-    t = np.asarray(list(targets), dtype=float) / 1e9
-    good_t = t[np.isfinite(t) & (t > 0)]
-    lo = min(float(np.quantile(s, 0.001)) for s in filled)
-    hi = max(float(np.quantile(s, 0.999)) for s in filled)
-    if good_t.size:
-        lo, hi = min(lo, float(good_t.min()) * 0.95), max(hi, float(good_t.max()) * 1.05)
-    if hi <= lo * 1.001:  # one value everywhere and no target
-        lo, hi = lo * 0.9, hi * 1.1
+    samples, t, good_t, lo, hi = _distribution_range(values, targets)
     one_target = good_t.size == t.size and bool(np.allclose(t, t[0], rtol=1e-9, atol=0.0))
     edges = _log_edges(lo, hi, float(good_t[0]) if good_t.size else math.sqrt(lo * hi), 48)
     pct = [np.histogram(np.clip(s, edges[0], edges[-1]), bins=edges)[0] / s.size * 100 if s.size
@@ -140,15 +161,7 @@ def overlaid_distributions(names: Sequence[str], values: Sequence[np.ndarray], t
             ax.stairs(h, edges, color=_colour(i), ls=_line_style(i), lw=1.7, baseline=0.0)
         ymax = max(float(max(h.max() for h in pct)), 0.1) * 1.18
         ax.set_ylim(0, ymax)
-        if one_target:
-            ax.axvline(float(t[0]), color=OKABE_ITO["vermillion"], lw=1.6, ls="--")
-            ax.annotate(_target_label(float(t[0])), xy=(float(t[0]), 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(4, -2), textcoords="offset points", ha="left", va="top",
-                        color=OKABE_ITO["vermillion"], fontsize=TEXT_PT)
-        else:
-            for i, ti in enumerate(t):
-                if np.isfinite(ti) and ti > 0:
-                    ax.axvline(float(ti), color=_colour(i), lw=1.3, ls="--")
+        _target_lines(ax, t, one_target)
         _log_ticks(ax, edges[0], edges[-1])
         ax.set_xlim(edges[0], edges[-1])
         ax.set_xlabel(f"Value in {_plain(year_label)}, US$ bn (log scale)")

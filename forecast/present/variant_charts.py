@@ -46,6 +46,67 @@ from forecast.present.charts import (
 )
 
 
+def _sweep_ticks(xs_raw: Sequence[Any], numeric: bool) -> tuple[list[str], float, bool, float]:
+    """Tick labels of a sweep's x axis, the room below it, whether they slant, and the left
+    margin: numbers need none; text takes the widest wrap that fits under each tick, else
+    slants."""
+    axis_w = WIDTH - LEFT - RIGHT
+    left = LEFT
+    if numeric:
+        ticks: list[str] = []
+        xlabel_room = 0.55
+        rotate = False
+    else:
+        per = axis_w / len(xs_raw)
+        rotate = True
+        for chars in range(max(8, int(per / 0.07)), 7, -1):  # the widest wrap that fits
+            ticks = [_wrapped(v, chars) for v in xs_raw]
+            if _text_inches(ticks) <= per * 0.92 and max(_lines(x) for x in ticks) <= 3:
+                rotate = False
+                break
+        if rotate:  # too many or too long: slanted, ending under their ticks
+            ticks = [_wrapped(v, 28) for v in xs_raw]
+            xlabel_room = 0.45 + 0.5 * _text_inches(ticks) + 0.14 * (max(_lines(x) for x in ticks) - 1)
+            left = min(max(LEFT, 0.87 * _text_inches(ticks[:1]) - per / 2 + 0.15), 0.45 * WIDTH)
+        else:
+            xlabel_room = 0.4 + 0.16 * max(_lines(x) for x in ticks)
+    return ticks, xlabel_room, rotate, left
+
+
+def _draw_sweep_lines(ax: Axes, x: np.ndarray, order: np.ndarray,
+                      lines: Sequence[tuple[str, Sequence[float], Sequence[float]]], numeric: bool
+                      ) -> list[np.ndarray]:
+    """Each line of a sweep with its 95% band (numbers) or error bars (text); the bands' tops."""
+    all_hi = []
+    for j, (_, pl, sl) in enumerate(lines):
+        pv = np.asarray(list(pl), dtype=float)[order]
+        lo, hi = _interval(pv, np.asarray(list(sl), dtype=float)[order])
+        all_hi.append(hi[np.isfinite(pv)])
+        colour = _colour(j)
+        if numeric:
+            ax.fill_between(x, lo * 100, hi * 100, color=colour, alpha=0.16, lw=0,
+                            where=np.isfinite(pv), interpolate=False)
+            ax.plot(x, pv * 100, color=colour, ls=_line_style(j), lw=1.8, marker="o", ms=4.5,
+                    clip_on=False, zorder=3)
+        else:
+            shift = (j - (len(lines) - 1) / 2) * min(0.12, 0.6 / len(lines))
+            ax.errorbar(x + shift, pv * 100, yerr=[(pv - lo) * 100, (hi - pv) * 100], fmt="o",
+                        color=colour, ms=5.5, elinewidth=1.4, capsize=3, capthick=1.1, clip_on=False,
+                        zorder=3)
+    return all_hi
+
+
+def _as_written_line(ax: Axes, spot: float) -> None:
+    """The scenario's own value: a dotted line labelled "as written"."""
+    ax.axvline(spot, color=GREY, lw=0.9, ls=":", zorder=1)
+    lo_lim, hi_lim = ax.get_xlim()
+    right_side = (spot - lo_lim) / (hi_lim - lo_lim) > 0.8
+    ax.annotate("as written", xy=(spot, 1.0), xycoords=("data", "axes fraction"),
+                xytext=(-3 if right_side else 3, -2), textcoords="offset points",
+                ha="right" if right_side else "left", va="top", color=GREY, fontsize=SMALL_PT,
+                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
+
+
 def sweep_curve(x_label: str, x_values: Sequence[Any],
                 lines: Sequence[tuple[str, Sequence[float], Sequence[float]]], title: str, caption: str, *,
                 money: bool = False, central: Any = None) -> bytes:
@@ -86,27 +147,7 @@ def sweep_curve(x_label: str, x_values: Sequence[Any],
     legend = len(lines) > 1
     labels = [_wrapped(label, 40) for label, _, _ in lines]
     ncols, legend_rows = _legend_layout(labels) if legend else (1, 0)
-    axis_w = WIDTH - LEFT - RIGHT
-    left = LEFT
-    if numeric:
-        ticks: list[str] = []
-        xlabel_room = 0.55
-        rotate = False
-    else:
-        per = axis_w / len(xs_raw)
-        rotate = True
-        for chars in range(max(8, int(per / 0.07)), 7, -1):  # the widest wrap that fits
-            ticks = [_wrapped(v, chars) for v in xs_raw]
-            if _text_inches(ticks) <= per * 0.92 and max(_lines(x) for x in ticks) <= 3:
-                rotate = False
-                break
-        if rotate:  # too many or too long: slanted, ending under their ticks
-            ticks = [_wrapped(v, 28) for v in xs_raw]
-            xlabel_room = 0.45 + 0.5 * _text_inches(ticks) + 0.14 * (max(_lines(x) for x in ticks) - 1)
-            left = min(max(LEFT, 0.87 * _text_inches(ticks[:1]) - per / 2 + 0.15), 0.45 * WIDTH)
-        else:
-            xlabel_room = 0.4 + 0.16 * max(_lines(x) for x in ticks)
-    all_hi = []
+    ticks, xlabel_room, rotate, left = _sweep_ticks(xs_raw, numeric)
     with _style():
         fig, (ax,) = _figure(_plain(title), _plain(caption), legend_rows=legend_rows,
                              xlabel_room=xlabel_room)
@@ -118,21 +159,7 @@ def sweep_curve(x_label: str, x_values: Sequence[Any],
         else:
             x = np.arange(len(xs_raw), dtype=float)
             order = np.arange(len(xs_raw))
-        for j, (_, pl, sl) in enumerate(lines):
-            pv = np.asarray(list(pl), dtype=float)[order]
-            lo, hi = _interval(pv, np.asarray(list(sl), dtype=float)[order])
-            all_hi.append(hi[np.isfinite(pv)])
-            colour = _colour(j)
-            if numeric:
-                ax.fill_between(x, lo * 100, hi * 100, color=colour, alpha=0.16, lw=0,
-                                where=np.isfinite(pv), interpolate=False)
-                ax.plot(x, pv * 100, color=colour, ls=_line_style(j), lw=1.8, marker="o", ms=4.5,
-                        clip_on=False, zorder=3)
-            else:
-                shift = (j - (len(lines) - 1) / 2) * min(0.12, 0.6 / len(lines))
-                ax.errorbar(x + shift, pv * 100, yerr=[(pv - lo) * 100, (hi - pv) * 100], fmt="o",
-                            color=colour, ms=5.5, elinewidth=1.4, capsize=3, capthick=1.1, clip_on=False,
-                            zorder=3)
+        all_hi = _draw_sweep_lines(ax, x, order, lines, numeric)
         reach = max((float(h.max()) for h in all_hi if h.size), default=0.0) * 100
         ax.set_ylim(0, min(100.0, max(1.0, reach * 1.15, reach + 2.0)))
         ax.set_ylabel("P(target reached)")
@@ -152,13 +179,7 @@ def sweep_curve(x_label: str, x_values: Sequence[Any],
             ax.set_xlim(-0.5, len(xs_raw) - 0.5)
             ax.set_xlabel(_plain(x_label))
         if spot is not None:
-            ax.axvline(spot, color=GREY, lw=0.9, ls=":", zorder=1)
-            lo_lim, hi_lim = ax.get_xlim()
-            right_side = (spot - lo_lim) / (hi_lim - lo_lim) > 0.8
-            ax.annotate("as written", xy=(spot, 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(-3 if right_side else 3, -2), textcoords="offset points",
-                        ha="right" if right_side else "left", va="top", color=GREY, fontsize=SMALL_PT,
-                        bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
+            _as_written_line(ax, spot)
         if legend:
             handles = [Line2D([], [], color=_colour(j), ls=_line_style(j) if numeric else "none", lw=1.8,
                               marker="o", ms=4.5) for j in range(len(lines))]
@@ -176,6 +197,34 @@ def _central_position(central: Any, xs: Sequence[Any], numeric: bool, scale: flo
         if v == central or str(v) == str(central):
             return float(i)
     return None
+
+
+def _label_ends(ax_p: Axes, ends_p: Sequence[np.ndarray], pc: float,
+                ends_text: Sequence[Sequence[str]], y: np.ndarray) -> None:
+    """Each bar end of the probability panel labelled with its setting, outside the bar."""
+    n = len(y)
+    for k in range(2):
+        for i in range(n):
+            v = ends_p[k][i]
+            if not np.isfinite(v):
+                continue
+            goes_left = v < pc - 1e-12
+            ax_p.annotate(ends_text[k][i], (v, y[i] + (-0.2, 0.2)[k]), xytext=(-3 if goes_left else 3, 0),
+                          textcoords="offset points", ha="right" if goes_left else "left", va="center",
+                          fontsize=SMALL_PT, color="#333333")
+
+
+def _tornado_labels(ax_p: Axes, ax_m: Axes, y: np.ndarray, names: Sequence[str], year: int) -> None:
+    """The assumptions' names, axis labels and tick formats of the two panels."""
+    n = len(y)
+    ax_p.set_yticks(y, names)
+    ax_p.set_ylim(n - 0.5, -0.5)
+    ax_p.tick_params(axis="y", length=0)
+    ax_m.tick_params(axis="y", length=0)
+    ax_p.set_xlabel("P(target reached)")
+    ax_m.set_xlabel(f"Median in {year}, US$ bn")
+    ax_p.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _pct_axis_text(v)))  # ticks: _tornado_axis
+    ax_m.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _bn(v)))
 
 
 def tornado(labels: Sequence[str], low_text: Sequence[str], high_text: Sequence[str],
@@ -251,23 +300,8 @@ def tornado(labels: Sequence[str], low_text: Sequence[str], high_text: Sequence[
                         lw=0, zorder=2)
         _tornado_axis(ax_p, ends_p, pc, panel_w[0], ends_text, percent=True)
         _tornado_axis(ax_m, ends_m, mc, panel_w[1], None, percent=False)
-        for k in range(2):
-            for i in range(n):
-                v = ends_p[k][i]
-                if not np.isfinite(v):
-                    continue
-                goes_left = v < pc - 1e-12
-                ax_p.annotate(ends_text[k][i], (v, y[i] + (-0.2, 0.2)[k]), xytext=(-3 if goes_left else 3, 0),
-                              textcoords="offset points", ha="right" if goes_left else "left", va="center",
-                              fontsize=SMALL_PT, color="#333333")
-        ax_p.set_yticks(y, names)
-        ax_p.set_ylim(n - 0.5, -0.5)
-        ax_p.tick_params(axis="y", length=0)
-        ax_m.tick_params(axis="y", length=0)
-        ax_p.set_xlabel("P(target reached)")
-        ax_m.set_xlabel(f"Median in {year}, US$ bn")
-        ax_p.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _pct_axis_text(v)))  # ticks: _tornado_axis
-        ax_m.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _bn(v)))
+        _label_ends(ax_p, ends_p, pc, ends_text, y)
+        _tornado_labels(ax_p, ax_m, y, names, year)
         _as_written(ax_p, pc, f"as written: {_pct_text(pc / 100)}")
         _as_written(ax_m, mc, f"as written: US${_bn(mc)}bn")
         handles = [Patch(color=c, lw=0) for c in colours]

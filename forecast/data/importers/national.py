@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from forecast.data import codes
 from forecast.data.importers import Options, Problems, Record, Skipped
-from forecast.data.importers.tables import amount, column_number, read_grid, usd
+from forecast.data.importers.tables import Grid, amount, column_number, read_grid, usd
 from forecast.errors import DataError, Problem
 
 MISSING = ("", "-", "–", "—", "…", "...", "x", "х")  # the last is Cyrillic
@@ -175,31 +175,25 @@ def _period(label: str, m: Mapping, where: str, at: str) -> str:
     return text
 
 
-def read(path: Path, mapping_path: Path, opts: Options, skipped: Skipped) -> list[Record]:
-    """Records of one national table, as its mapping file says."""
-    m = load_mapping(mapping_path)
-    grid = read_grid(path, opts.where, m.sheet)
-    excel = path.suffix.lower() in (".xlsx", ".xlsm", ".xls")
-    sheet = f"sheet {m.sheet!r} " if m.sheet is not None and excel else ""
-    where = opts.where
-    if m.unit_check:
-        ref = m.unit_check.cell.upper()
-        col = column_number(re.match(r"[A-Z]+", ref).group())  # type: ignore[union-attr]
-        row = int(ref[len(re.match(r"[A-Z]+", ref).group()):])  # type: ignore[union-attr]
-        found = grid.cell(row, col)
-        if _norm(m.unit_check.contains) not in _norm(found):
-            raise DataError(where, f"{sheet}{ref}", f"expected the units {m.unit_check.contains!r} "
-                            f"(as the mapping's unit_check says; found {found!r}): the table "
-                            "may be in other units")
-    try:
-        pcol = column_number(m.partner_column)
-    except ValueError as e:
-        raise DataError(str(mapping_path), "partner_column", str(e)) from None
+def _check_units(grid: Grid, m: Mapping, where: str, sheet: str) -> None:
+    """The mapping's unit_check: the named cell must contain the expected units."""
+    if not m.unit_check:
+        return
+    ref = m.unit_check.cell.upper()
+    col = column_number(re.match(r"[A-Z]+", ref).group())  # type: ignore[union-attr]
+    row = int(ref[len(re.match(r"[A-Z]+", ref).group()):])  # type: ignore[union-attr]
+    found = grid.cell(row, col)
+    if _norm(m.unit_check.contains) not in _norm(found):
+        raise DataError(where, f"{sheet}{ref}", f"expected the units {m.unit_check.contains!r} "
+                        f"(as the mapping's unit_check says; found {found!r}): the table "
+                        "may be in other units")
+
+
+def _columns(grid: Grid, m: Mapping, pcol: int, where: str, sheet: str, mapping_path: Path
+             ) -> list[tuple[int, str, str]]:
+    """The table's value columns: (column, flow, period), from the flow and period headers."""
     flows = {_norm(k): v for k, v in m.flows.items()}
-    partners = {_norm(k): v for k, v in m.partners.items()}
-    header_last = max(m.flow_row, m.period_row or 0)
-    first = m.first_data_row or header_last + 1
-    columns = []  # (col, flow, period)
+    columns: list[tuple[int, str, str]] = []  # (col, flow, period)
     period_label = ""
     for c in range(1, grid.n_cols + 1):
         if m.period_row is not None and c != pcol:
@@ -219,6 +213,24 @@ def read(path: Path, mapping_path: Path, opts: Options, skipped: Skipped) -> lis
         labels = sorted({grid.cell(m.flow_row, c) for c in range(1, grid.n_cols + 1)} - {""})
         raise DataError(where, f"{sheet}row {m.flow_row}", f"no column's flow label is under flows: "
                         f"in the mapping (found {', '.join(repr(x) for x in labels[:8]) or 'nothing'})")
+    return columns
+
+
+def read(path: Path, mapping_path: Path, opts: Options, skipped: Skipped) -> list[Record]:
+    """Records of one national table, as its mapping file says."""
+    m = load_mapping(mapping_path)
+    grid = read_grid(path, opts.where, m.sheet)
+    excel = path.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+    sheet = f"sheet {m.sheet!r} " if m.sheet is not None and excel else ""
+    where = opts.where
+    _check_units(grid, m, where, sheet)
+    try:
+        pcol = column_number(m.partner_column)
+    except ValueError as e:
+        raise DataError(str(mapping_path), "partner_column", str(e)) from None
+    partners = {_norm(k): v for k, v in m.partners.items()}
+    first = m.first_data_row or max(m.flow_row, m.period_row or 0) + 1
+    columns = _columns(grid, m, pcol, where, sheet, mapping_path)
     published = opts.published or (m.published.isoformat() if m.published else "")
     mult = Decimal(int(m.unit_multiplier))
     unit = "US$" if mult == 1 else f"×{mult:,} to US$"

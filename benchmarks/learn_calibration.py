@@ -1,4 +1,4 @@
-"""Learn the calibration table (forecast/calibration.json) from the IMF trade panel.
+"""Learn the calibration table (forecast/models/calibration.json) from the IMF trade panel.
 
 Run:  python benchmarks/learn_calibration.py [--write] [--paths 400] [--origin-step 1] [--cache FILE]
 
@@ -19,7 +19,7 @@ Run:  python benchmarks/learn_calibration.py [--write] [--paths 400] [--origin-s
 The pooled model (``auto``) is not calibrated here: its tail factors are learned with its
 priors (``tradecast learn``, ``benchmarks/panel_targets.py``).
 
-Prints every figure; with --write, writes forecast/calibration.json.
+Prints every figure; with --write, writes forecast/models/calibration.json.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def factors_for(tasks, results, model) -> list[float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--write", action="store_true", help="write forecast/calibration.json")
+    ap.add_argument("--write", action="store_true", help="write forecast/models/calibration.json")
     ap.add_argument("--paths", type=int, default=400)
     ap.add_argument("--origin-step", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1)
@@ -164,7 +164,7 @@ def main() -> None:
             "factors": {m: [round(k, 2) for k in v] for m, v in factors.items()},
             "evidence": evidence,
         }
-        path = ROOT / "forecast" / "calibration.json"
+        path = ROOT / "forecast" / "models" / "calibration.json"
         path.write_text(json.dumps(table, indent=1, sort_keys=False) + "\n", encoding="utf-8")
         print(f"wrote {path}")
 

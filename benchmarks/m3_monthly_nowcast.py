@@ -19,7 +19,7 @@ evaluation year is used. Then, per month, a widening of the share's scale is cho
 a grid to bring the 80% and 95% coverage closest to nominal on the year *before* each
 evaluation year: a year's share is correlated with its growth surprise (a fast-growing
 year has a smaller share early on), which the share model alone does not capture.
-``--write`` saves both as ``forecast/ytd_prior.json``, the prior tradecast uses for
+``--write`` saves both as ``forecast/engine/ytd_prior.json``, the prior tradecast uses for
 series with no monthly history of their own.
 
 Prints, for each k: the coverage of the central 80% and 95% intervals of the annual
@@ -54,7 +54,7 @@ from forecast.analysis.feasibility import weighted_quantiles  # noqa: E402
 from forecast.engine.nowcast import ShareModel, logit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-PRIOR_FILE = ROOT / "forecast" / "ytd_prior.json"
+PRIOR_FILE = ROOT / "forecast" / "engine" / "ytd_prior.json"
 KS = range(1, 12)
 
 

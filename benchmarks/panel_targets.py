@@ -7,7 +7,7 @@ Run:  python benchmarks/panel_targets.py [--write] [--cli] [--panel-out FILE]
 1. Priors learned with values up to 2010 (``learn --until 2010``): nothing from the test
    years' outcomes. A forecast from a year T reads all pairs' growth only up to T.
 2. Priors learned with values up to 2020: the shipped table (``--write`` writes it to
-   forecast/priors.json).
+   forecast/models/priors.json).
 3. Targets scored (``backtest --targets``): test (last figure 2011-2018, outcomes to 2020)
    and train (last figure 1996-2009, outcomes to 2010), with each set of priors, the same
    priors without tail factors, and the plain random walk with drift.
@@ -65,7 +65,8 @@ def score_line(label: str, r: dict) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--write", action="store_true", help="write forecast/priors.json (values up to 2020)")
+    ap.add_argument("--write", action="store_true",
+                    help="write forecast/models/priors.json (values up to 2020)")
     ap.add_argument("--cli", action="store_true", help="also time 'tradecast learn' on the panel")
     ap.add_argument("--paths", type=int, default=20_000)
     ap.add_argument("--panel-out", type=Path, help="write the panel in the panel format and stop")
@@ -129,7 +130,7 @@ def main() -> None:
             panel={"file": PANEL_ABOUT, "sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
                    "series": len(panel), "until": 2020},
             evidence=evidence, counts={int(k): v for k, v in evidence["index_series"].items()})
-        out = ROOT / "forecast" / priors.SHIPPED
+        out = ROOT / "forecast" / "models" / priors.SHIPPED
         out.write_text(formats.to_json(doc), encoding="utf-8")
         print(f"wrote {out}")
 

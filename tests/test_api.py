@@ -86,3 +86,16 @@ def test_the_api_is_loaded_lazily_and_listed() -> None:
 def test_version_prints_the_libraries(cli) -> None:
     r = cli("--version")
     assert r.exit_code == 0 and r.stdout.startswith("tradecast ") and "numpy " in r.stdout
+
+
+def test_docs_json_names_every_key_of_the_result(cli) -> None:
+    """docs/json.md is the contract: every top-level key a run or a report writes is in it."""
+    doc = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`([a-z_0-9]+)`", doc))
+    for path in SCENARIOS:
+        d = fc.run(fc.load(path)).to_dict()
+        assert d["schema_version"] == 1
+        assert set(d) <= documented, sorted(set(d) - documented)
+    report = ["partner", "partner_note", "asymmetry", "asymmetry_flows", "backtest", "reproduce"]
+    assert set(report) <= documented
+

@@ -29,7 +29,7 @@ nearest other month j, moved to month k by the prior's seasonal pattern
 the 1,428 M3 monthly series; the predictive's scale is then multiplied by a per-month
 factor ``widen`` chosen out of sample, because a year's share is correlated with its
 growth surprise, which this model of shares alone misses
-(``benchmarks/m3_monthly_nowcast.py``, shipped as ``forecast/ytd_prior.json``).
+(``benchmarks/m3_monthly_nowcast.py``, shipped as ``forecast/engine/ytd_prior.json``).
 
 Tails. The likelihood is the normal with the predictive's central 80% interval, not the
 Student-t itself: series differ so much that the prior's t has about one degree of
@@ -118,7 +118,7 @@ class ShareModel:
 
 @cache
 def prior_table() -> dict[str, Any]:
-    """The shipped prior (``forecast/ytd_prior.json``)."""
+    """The shipped prior (``forecast/engine/ytd_prior.json``)."""
     text = resources.files("forecast.engine").joinpath("ytd_prior.json").read_text(encoding="utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 

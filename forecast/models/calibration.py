@@ -1,6 +1,6 @@
 """Calibration learned by backtest: per-horizon widening of a model's predictive.
 
-The table ``forecast/calibration.json`` is derived by
+The table ``forecast/models/calibration.json`` is derived by
 ``benchmarks/learn_calibration.py`` from rolling-origin backtests on the IMF
 trade panel (300 country pairs); it holds, for each model but the pooled one
 (whose tail factors come with its priors), a widening factor per forecast horizon.

@@ -25,6 +25,10 @@ from forecast.present.render_later import (
     ytd_text,
 )
 
+#: Version of the JSON result's contract (docs/json.md): changes when a key changes meaning
+#: or goes away; new keys may be added without it.
+SCHEMA_VERSION = 1
+
 
 def basis_of(result: RunResult) -> str:
     s = result.series
@@ -247,6 +251,7 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
     it is always the simulation's."""
     sc, f, m = result.scenario, result.feasibility, result.model
     out: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
         "scenario": {"name": sc.name, "title": sc.title, "file": result.where,
                      "sha256": result.scenario_sha256},
         "target": {"value": sc.target.value, "year": sc.target.year, "kind": sc.target.kind},

@@ -13,7 +13,8 @@ from typing import Any
 __version__ = "0.1.0"
 
 #: The public API, from :mod:`forecast.api`.
-__all__ = ["Question", "Result", "compare", "load", "plot_fan", "run"]
+__all__ = ["BacktestResult", "Comparison", "Question", "Result", "SensitivityResult", "SweepResult",
+           "backtest", "compare", "load", "plot_fan", "run", "sensitivity", "sweep"]
 
 
 def __getattr__(name: str) -> Any:

@@ -99,3 +99,20 @@ def test_docs_json_names_every_key_of_the_result(cli) -> None:
     report = ["partner", "partner_note", "asymmetry", "asymmetry_flows", "backtest", "reproduce"]
     assert set(report) <= documented
 
+
+
+def test_sweep_sensitivity_and_backtest_give_the_commands_numbers(cli) -> None:
+    path = ROOT / "scenarios" / "kz-kg-3bn-border-risk.yaml"
+    sw = fc.sweep(path, {"target.value": [2.5e9, 3e9]}, paths=4000)
+    d = json.loads(cli("run", path, "--set", "target.value=2.5e9,3e9", "--paths", 4000, "--json").stdout)
+    assert [p["probability"] for p in d["sweep"]["points"]] == list(sw.to_frame()["probability"])
+    assert sw.to_dict()["sweep"]["points"] == d["sweep"]["points"]
+    s = fc.sensitivity(path, paths=4000)
+    ds = json.loads(cli("sensitivity", path, "--paths", 4000, "--json").stdout)
+    frame = s.to_frame()
+    assert [r["probability_low"] for r in ds["sensitivity"]] == list(frame["p_low"])
+    assert list(frame["swing"]) == sorted(frame["swing"], reverse=True)  # largest first
+    b = fc.backtest(ROOT / "scenarios" / "kz-kg-2024-target.yaml", models=["rw-drift"], paths=300)
+    db = json.loads(cli("backtest", ROOT / "scenarios" / "kz-kg-2024-target.yaml", "--model",
+                        "rw-drift", "--paths", 300, "--json").stdout)
+    assert b.to_frame().loc["rw-drift", "crps"] == db["crps"]

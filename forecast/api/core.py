@@ -1,4 +1,4 @@
-"""The Python API: the same answers as the ``tradecast`` command, for notebooks and scripts.
+"""The Python API for one question: load or build it, run it, read the answer.
 
 >>> import forecast as fc
 >>> q = fc.load("scenarios/kz-kg-2024-target.yaml")          # doctest: +SKIP
@@ -207,88 +207,6 @@ class Result:
         frame = pd.DataFrame({"reached_by": f.reached_by_year})
         frame.index.name = "year"
         return frame
-
-
-@dataclass(frozen=True, eq=False)
-class Comparison:
-    """Assumption sets compared on common random numbers: each run, and each one's
-    difference from the first with its paired standard error."""
-
-    runs: tuple[RunResult, ...]
-    differences: tuple[Any, ...]
-    notes: tuple[str, ...]
-
-    def __repr__(self) -> str:
-        parts = ", ".join(f"{r.scenario.name} {r.feasibility.probability:.2%}" for r in self.runs)
-        return f"Comparison({parts}; {self.runs[0].feasibility.paths:,} paths each)"
-
-    def summary(self) -> str:
-        """The text ``tradecast compare`` prints."""
-        from forecast.present import render_multi
-
-        return render_multi.compare_text(list(self.runs), list(self.differences), list(self.notes))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON ``tradecast compare --json`` prints."""
-        from forecast.present import render_multi
-
-        return render_multi.compare_dict(list(self.runs), list(self.differences), list(self.notes))
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per scenario: its probability (simulated, on the shared paths), s.e., and
-        its difference from the first with the paired and unpaired standard errors."""
-        import pandas as pd
-
-        diffs = {d.scenario: d for d in self.differences}
-        rows = []
-        for r in self.runs:
-            d = diffs.get(r.scenario.name)
-            rows.append({"scenario": r.scenario.name, "probability": r.feasibility.probability,
-                         "probability_se": r.feasibility.probability_se,
-                         "diff_vs_first": None if d is None else d.probability_diff,
-                         "diff_se_paired": None if d is None else d.probability_diff_se,
-                         "diff_se_unpaired": None if d is None else d.probability_diff_se_unpaired})
-        return pd.DataFrame(rows).set_index("scenario")
-
-
-def compare(questions: list[Question | str | Path], *, paths: int | None = None,
-            seed: int | None = None, priors: Any = None) -> Comparison:
-    """Run every question on the first one's paths, seed and antithetic setting (common random
-    numbers), and each one's difference from the first, as ``tradecast compare`` does.
-
-    Raises
-    ------
-    ScenarioError
-        With fewer than two questions, or two with the same name.
-    """
-    from forecast.analysis import comparison as cmp
-    from forecast.errors import ScenarioError
-
-    qs = [q if isinstance(q, Question) else load(q) for q in questions]
-    if len(qs) < 2:
-        raise ScenarioError("<python>", "questions", f"give at least two (got {len(qs)})")
-    seen: dict[str, str] = {}  # rows and files are named by the scenarios' names
-    for q in qs:
-        if q.name in seen:
-            raise ScenarioError(q.prepared.file.where, "name", f"{q.name!r} is also the name of "
-                                f"{seen[q.name]}; give each scenario compared its own name")
-        seen[q.name] = q.prepared.file.where
-    prior = _prior(priors)
-    first = qs[0].prepared.scenario.simulation
-    n = paths if paths is not None else first.paths
-    s = seed if seed is not None else first.seed
-    fits: dict[str, Any] = {}
-    runs = [pipeline.run(p.scenario, where=p.file.where, paths=n, seed=s,
-                         scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
-                         series=p.series, fits=fits, mirror=p.mirror,
-                         antithetic=first.antithetic, prior=prior)
-            for p in (q.prepared for q in qs)]
-    notes = cmp.caveats(runs)
-    if any(q.prepared.scenario.simulation.antithetic != first.antithetic for q in qs[1:]):
-        notes.append(f"every scenario runs with the first one's simulation.antithetic "
-                     f"({str(first.antithetic).lower()}), as with its seed and paths, so "
-                     "that their paths are common random numbers")
-    return Comparison(tuple(runs), tuple(cmp.compare(runs)), tuple(notes))
 
 
 def plot_fan(result: Result, ax: Axes | None = None) -> Axes:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from forecast.analysis.results import RunResult
+from forecast.engine.estimates import paired_se
 from forecast.scenario.keypaths import FIXED
 from forecast.scenario.schema import Scenario
 
@@ -61,11 +62,8 @@ def paired(a: RunResult, b: RunResult) -> tuple[float, float, float]:
     # each estimate's influence per path: n w_i (h_i - p), n w_i = 1 without weights
     d = (y if wb is None else n * wb * y) - (x if wa is None else n * wa * x)
     diff = pb - pa
-    if a.simulation.antithetic or b.simulation.antithetic:  # pairs are the independent units
-        pm = (a.simulation if a.simulation.antithetic else b.simulation).pair_means(d)
-        se = float(np.sqrt(np.mean(pm * pm) / len(pm)))
-    else:
-        se = float(np.sqrt(np.mean(d * d) / n))
+    pairs = a.simulation if a.simulation.antithetic else b.simulation
+    se = paired_se(d, pairs.pair_means(d) if pairs.antithetic else None)
     unpaired = float(np.hypot(a.feasibility.probability_se, b.feasibility.probability_se))
     return diff, se, unpaired
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from forecast.engine.estimates import binomial_se
 from forecast.engine.simulate import SimulationResult
 from forecast.scenario.schema import Target
 
@@ -21,11 +22,6 @@ def required_growth(target: float, last: float, h: int) -> float:
     :math:`g^* = (\\text{target} / \\text{last})^{1/h} - 1`.
     """
     return float((target / last) ** (1.0 / h) - 1.0)
-
-
-def mc_standard_error(p: float, n: int) -> float:
-    """Monte Carlo standard error of a proportion: :math:`\\sqrt{p(1-p)/n}`."""
-    return float(np.sqrt(p * (1.0 - p) / n))
 
 
 @dataclass(frozen=True)
@@ -129,7 +125,7 @@ def probability_of(sim: SimulationResult, target: Target) -> tuple[float, float]
     counts = sim.reached if target.kind == "by" else sim.above
     if sim.weights is None and not sim.antithetic:
         p = float(counts[idx] / sim.paths)
-        return p, mc_standard_error(p, sim.paths)
+        return p, binomial_se(p, sim.paths)
     return sim.share(sim.hits(target.kind))  # the target year is the last simulated year
 
 

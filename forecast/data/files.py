@@ -220,6 +220,24 @@ def sha256_file(path: Path) -> str:
 
 # --- writing ----------------------------------------------------------------------------
 
+def temp_beside(folder: Path, name: str, data: bytes, mode: int | None = None) -> Path:
+    """``data`` in a new temporary file in ``folder`` (``.name.*.tmp``), flushed to disk, for
+    an atomic ``os.replace`` onto ``folder / name``; nothing is left behind if writing fails.
+    ``mode``: the file's permissions (mkstemp makes 0600)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
 def write_files(folder: Path, files: Mapping[str, bytes | str]) -> list[Path]:
     """Write several files into ``folder`` atomically, all or none.
 
@@ -242,13 +260,7 @@ def write_files(folder: Path, files: Mapping[str, bytes | str]) -> list[Path]:
     try:
         for name, content in files.items():
             data = content.encode("utf-8") if isinstance(content, str) else content
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-            temps.append((name, Path(tmp)))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual mode
+            temps.append((name, temp_beside(folder, name, data, 0o666 & ~umask)))
     except BaseException as e:
         for _, made in temps:
             made.unlink(missing_ok=True)

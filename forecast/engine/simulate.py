@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from forecast.engine.estimates import binomial_se, pairs_se, weighted_share
 from forecast.engine.overlays import apply_growth, apply_shocks
 from forecast.errors import ModelError
 from forecast.models import Fitted, offers
@@ -112,12 +113,9 @@ class SimulationResult:
         if self.weights is None:
             p = float(hits.mean())
             if self.antithetic:
-                pm = self.pair_means(hits.astype(float))
-                return p, float(pm.std(ddof=1) / np.sqrt(len(pm))) if len(pm) > 1 else 0.0
-            return p, float(np.sqrt(p * (1 - p) / self.paths))
-        w = self.weights
-        p = float(np.where(hits, w, 0.0).sum() / w.sum())
-        return p, float(np.sqrt(np.sum(w * w * (hits - p) ** 2)) / w.sum())
+                return p, pairs_se(self.pair_means(hits.astype(float)))
+            return p, binomial_se(p, self.paths)
+        return weighted_share(hits, self.weights)
 
     def other_hits(self) -> np.ndarray | None:
         """Per path, whether the level on the other basis reaches the target (or None)."""

@@ -19,6 +19,8 @@ from typing import Protocol
 
 import numpy as np
 
+from forecast.models.checks import MEMBER_LOG_GROWTH
+
 
 class Fitted(Protocol):
     """What the simulation engine needs from a fitted model."""
@@ -65,11 +67,6 @@ MEMBERS: tuple[str, ...] = ("pooled", "rw-drift", "ets", "arima", "theta", "llt"
 AUTO = "pooled"
 #: Models that need consecutive years; they are fitted to the years after the last gap.
 CONSECUTIVE: frozenset[str] = frozenset({"ets", "arima", "theta"})
-#: A point forecast of annual log growth beyond this (x2.7 or /2.7 a year) is explosive,
-#: except for the pooled model, whose priors hold its drift: after a collapse a fall of more
-#: than that can be its honest forecast, so only the general limit
-#: (:data:`forecast.models.checks.MAX_LOG_GROWTH`) applies to it.
-MAX_LOG_GROWTH = 1.0
 
 
 #: Where each adapter lives; imported when first used (statsmodels takes about a second).
@@ -105,7 +102,7 @@ def fit_member(name: str, years: np.ndarray, logs: np.ndarray, horizon: int = 10
     Models in :data:`CONSECUTIVE` see only the years after the last gap. A fit
     is refused (:class:`~forecast.errors.ModelError`) when its point forecast of
     annual log growth over ``horizon`` years is not finite or exceeds
-    :data:`MAX_LOG_GROWTH` in absolute value.
+    :data:`forecast.models.checks.MEMBER_LOG_GROWTH` in absolute value.
     """
     from forecast.models.checks import check_point_forecast
 
@@ -118,7 +115,7 @@ def fit_member(name: str, years: np.ndarray, logs: np.ndarray, horizon: int = 10
     if name == "pooled":
         check_point_forecast(name, fitted.mean_growth(horizon))
     else:
-        check_point_forecast(name, fitted.mean_growth(horizon), MAX_LOG_GROWTH)
+        check_point_forecast(name, fitted.mean_growth(horizon), MEMBER_LOG_GROWTH)
     return fitted
 
 

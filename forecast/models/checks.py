@@ -8,6 +8,9 @@ from forecast.errors import ModelError
 
 #: Largest point forecast of annual log growth (absolute) a model may give before it is called explosive.
 MAX_LOG_GROWTH = 5.0
+#: The stricter limit for a single model beside ``auto`` (x2.7 or /2.7 a year), except the pooled
+#: model, whose priors hold its drift: after a collapse a larger fall can be its honest forecast.
+MEMBER_LOG_GROWTH = 1.0
 #: Years ahead over which a fitted model's point forecast is checked at fit time.
 CHECK_HORIZON = 10
 

@@ -23,7 +23,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -166,6 +165,8 @@ def load(name: str) -> Any | None:
 
 def save(name: str, built: Any) -> None:
     """Write the entry ``name`` atomically; silently nothing when the folder is not writable."""
+    from forecast.data import files
+
     where = folder()
     if where is None:
         return
@@ -173,9 +174,7 @@ def save(name: str, built: Any) -> None:
         text = json.dumps({"code": code_version(), "built": encode(built)})
         target = where / "fits"
         target.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, target / f"{name}.json")
+        os.replace(files.temp_beside(target, f"{name}.json", text.encode("utf-8")),
+                   target / f"{name}.json")
     except (OSError, TypeError, ValueError):
         return

@@ -23,10 +23,9 @@ import numpy as np
 from forecast.errors import ModelError
 from forecast.models.checks import check_point_forecast
 
-#: Point forecasts of annual log growth are checked over this many years ahead ...
+#: Point forecasts of annual log growth are checked over this many years ahead (within
+#: :data:`forecast.models.checks.MAX_LOG_GROWTH`).
 CHECK_HORIZON = 50
-#: ... and must stay within this bound (5 is a factor of about 150 in one year).
-MAX_ABS_GROWTH = 5.0
 #: Iteration limits: L-BFGS (first try), Nelder-Mead (second try, only if L-BFGS did not converge).
 LBFGS_MAXITER = 200
 NM_MAXITER = 2000
@@ -173,7 +172,7 @@ def _check_forecasts(model: str, ssm: StateSpaceForecast, last_log: float) -> No
         growth = np.diff(mean, prepend=last_log)
     if not (np.all(np.isfinite(growth)) and np.all(np.isfinite(var))):
         raise ModelError(model, "", f"non-finite forecasts within {CHECK_HORIZON} years")
-    check_point_forecast(model, growth, MAX_ABS_GROWTH)
+    check_point_forecast(model, growth)
     if not var[0] > MIN_SD ** 2:
         raise ModelError(model, "", f"forecast sd one year ahead is {np.sqrt(max(var[0], 0.0)):.3g} "
                          f"(log; at most {MIN_SD:g}): the model sees no noise in the series")

@@ -13,8 +13,9 @@ from typing import Any
 __version__ = "0.1.0"
 
 #: The public API, from :mod:`forecast.api`.
-__all__ = ["BacktestResult", "Comparison", "Question", "Result", "SensitivityResult", "SweepResult",
-           "backtest", "compare", "load", "plot_fan", "run", "sensitivity", "sweep"]
+__all__ = ["BacktestResult", "Comparison", "Question", "Result", "SensitivityResult",
+           "SweepResult", "backtest", "compare", "load", "plot_distribution", "plot_fan",
+           "plot_growth", "plot_reach", "run", "sensitivity", "sweep"]
 
 
 def __getattr__(name: str) -> Any:

@@ -39,6 +39,7 @@ def test_the_readme_python_section_runs_as_written(monkeypatch, capsys) -> None:
     assert len(ns["paths"]) > 1000
     assert ns["c"].to_frame().loc["kz-kg-3bn-border-risk", "diff_se_paired"] > 0
     assert ns["ax"].get_title().startswith("Kazakhstan")
+    assert ns["hist"].get_xlabel() == "Value in 2024, US$ bn (log scale)"
     out = capsys.readouterr().out
     assert out.startswith("Result('kz-kg-2024-target': P = 9.20% exact;")
     assert "Probability    9.2%" in out
@@ -116,3 +117,21 @@ def test_sweep_sensitivity_and_backtest_give_the_commands_numbers(cli) -> None:
     db = json.loads(cli("backtest", ROOT / "scenarios" / "kz-kg-2024-target.yaml", "--model",
                         "rw-drift", "--paths", 300, "--json").stdout)
     assert b.to_frame().loc["rw-drift", "crps"] == db["crps"]
+
+
+def test_the_report_charts_draw_on_any_axes() -> None:
+    """Each single-run chart draws on an Axes the caller owns (the report's PNG is the same
+    drawing in the report's frame)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    r = fc.run(ROOT / "scenarios" / "kz-kg-3bn-by-2030.yaml", paths=20_000)
+    fig = Figure()
+    axes = fig.subplots(2, 2).ravel()
+    for ax, plot in zip(axes, (fc.plot_fan, fc.plot_distribution, fc.plot_growth, fc.plot_reach)):
+        assert plot(r, ax=ax) is ax
+        assert ax.has_data()
+    assert axes[2].get_ylabel() == "Annual growth" and axes[3].get_ylabel() == "Probability"
+    assert [int(t.get_text()) for t in axes[3].get_xticklabels() if t.get_text()][-1] == 2030

@@ -88,3 +88,14 @@ def test_modules_and_functions_stay_short() -> None:
                     long_functions.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: "
                                           f"{length} lines")
     assert not long_modules and not long_functions, "\n".join(long_modules + long_functions)
+
+
+def test_the_engine_reads_no_schema_and_does_no_io() -> None:
+    """The engine works on arrays and plain attributes: no pydantic, no scenario schema, no
+    user files (its only data is the shipped year-to-date prior, read as package data)."""
+    banned = ("pydantic", "forecast.scenario", "forecast.data.files", "yaml", "csv", "pathlib")
+    for module, path in _modules():
+        if not module.startswith("forecast.engine"):
+            continue
+        bad = [t for _, t in _imports(path) if t.startswith(banned)]
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"

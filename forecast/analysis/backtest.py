@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,17 +135,27 @@ def _work(args: tuple[Task, int, tuple[str, ...], int, int, bool, bool, Prior | 
 
 def run_tasks(tasks: Sequence[Task], models: Sequence[str], *, paths: int = 1000, seed: int = 0,
               calibrate: bool = True, keep: bool = False,
-              workers: int | None = None, prior: Prior | None = None) -> list[dict[str, Scores | str]]:
+              workers: int | None = None, prior: Prior | None = None,
+              progress: Callable[[int], None] | None = None) -> list[dict[str, Scores | str]]:
     """Evaluate every task, in parallel processes when there are many (``prior``: the pooled
-    model's priors, default the shipped ones)."""
+    model's priors, default the shipped ones; ``progress`` is told the tasks done)."""
     args = [(t, i, tuple(models), paths, seed, calibrate, keep, prior) for i, t in enumerate(tasks)]
     workers = workers if workers is not None else (os.cpu_count() or 1)
+    out: list[dict[str, Scores | str]] = []
     if workers <= 1 or len(tasks) < 20:
-        return [_work(a) for a in args]
+        for a in args:
+            out.append(_work(a))
+            if progress is not None:
+                progress(len(out))
+        return out
     import multiprocessing as mp
 
-    with mp.get_context("fork").Pool(workers) as pool:
-        return pool.map(_work, args, chunksize=max(1, len(args) // (workers * 8)))
+    with mp.get_context("fork").Pool(workers) as pool:  # imap keeps the order of the tasks
+        for r in pool.imap(_work, args, chunksize=max(1, len(args) // (workers * 8))):
+            out.append(r)
+            if progress is not None:
+                progress(len(out))
+    return out
 
 
 def summarise(tasks: Sequence[Task], results: Sequence[dict[str, Scores | str]], model: str,
@@ -271,7 +281,8 @@ def scenario_tasks(where: str, sc: Any, ts: Any) -> tuple[list[Task], dict[str, 
 
 
 def score_all(tasks: Sequence[Task], short: list[dict[str, str]], models: Sequence[str], where: str, *,
-              paths: int, seed: int, calibrate: bool, prior: Prior | None
+              paths: int, seed: int, calibrate: bool, prior: Prior | None,
+              progress: Callable[[int], None] | None = None
               ) -> tuple[dict[str, dict[str, Any]], float]:
     """Run every task with every model and summarise each model's scores (the series too
     short for a task count as failed); the seconds it took.
@@ -282,7 +293,7 @@ def score_all(tasks: Sequence[Task], short: list[dict[str, str]], models: Sequen
         When no model produced a forecast with a held-out value.
     """
     results, seconds = timed(run_tasks, tasks, models, paths=paths, seed=seed,
-                             calibrate=calibrate, prior=prior)
+                             calibrate=calibrate, prior=prior, progress=progress)
     summaries = {m: summarise(tasks, results, m) for m in models}
     if not any("smape" in s for s in summaries.values()):
         raise ForecastError(where, "", f"nothing to score: no model produced a forecast with a "

@@ -8,6 +8,7 @@ once.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ from forecast.errors import DataError, Problem, ScenarioError
 from forecast.scenario import keypaths, loader
 from forecast.scenario import schema as scenario
 from forecast.scenario.schema import IMPLICIT, Scenario
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,6 +142,8 @@ def variant(sf: loader.ScenarioFile, tree: Mapping[str, Any], changes: Sequence[
         except ScenarioError as e:
             raise ScenarioError(sf.where, problems=problems(e)) from None
         data = files.read_trade_data(data_path)  # its own errors name the data file and row
+        log.info("%s: data file %s, %s figures", sf.where, files.display_path(data_path),
+                 f"{len(data.figures):,}")
         data_sha = files.sha256_file(data_path)
         sc = sc.model_copy(update={"data": sc.data.model_copy(
             update={"file": files.display_path(data_path)})})

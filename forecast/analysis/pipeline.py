@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,6 +35,8 @@ from forecast.models.prior import Prior
 from forecast.scenario.assumptions import GrowthHistorical
 from forecast.scenario.schema import Scenario
 
+log = logging.getLogger(__name__)
+
 #: Paths for each single model's probability beside ``auto``'s.
 BY_MODEL_PATHS = 50_000
 
@@ -59,7 +63,9 @@ def fit(scenario: Scenario, series: TradeSeries, where: str, *, per_model: bool 
         if built is not None:
             if fits is not None:
                 fits[k] = built
+            log.info("%s: models from the fit cache (%s)", spec.name, ", ".join(built.members))
             return built
+    started = time.perf_counter()
     try:
         with one_blas_thread():
             built = build(spec.name, series.years, np.log(series.values),
@@ -71,6 +77,8 @@ def fit(scenario: Scenario, series: TradeSeries, where: str, *, per_model: bool 
     if fits is not None:
         fits[key(per_model)] = built
     fitcache.save(key(per_model), built)
+    log.info("%s: fitted %s in %.2f s", spec.name, ", ".join(built.members),
+             time.perf_counter() - started)
     return built
 
 
@@ -79,7 +87,8 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         data_sha256: str = "", series: TradeSeries | None = None, per_model: bool = True,
         fits: dict[str, Built] | None = None,
         mirror: Mirror | None = None, precision: float | None = None,
-        antithetic: bool | None = None, prior: Prior | None = None) -> RunResult:
+        antithetic: bool | None = None, prior: Prior | None = None,
+        progress: Callable[[int], None] | None = None) -> RunResult:
     """Fit, simulate and assess one scenario.
 
     Parameters
@@ -107,6 +116,8 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
         With ``auto``, also fit every single model and give each one's probability.
     prior : Prior, optional
         The pooled priors (``--priors FILE``); default the shipped ones.
+    progress : callable, optional
+        Told the paths done after each chunk of the answer's simulation.
     fits : dict, optional
         A cache of fitted models shared between runs (compare, sweeps, sensitivity): a
         fit is reused when the series and the model settings are the same, so varying
@@ -120,7 +131,10 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
     if mirror is None:
         mirror = mirror_for(scenario, data, series, where)
     plan = _plan(scenario, series, model, where, nowcast, mirror, paths, seed, precision, antithetic)
-    sim = _simulate(plan, model, plan.paths, plan.precision)
+    started = time.perf_counter()
+    sim = _simulate(plan, model, plan.paths, plan.precision, progress=progress)
+    log.info("%s: simulated %s paths in %.2f s", model.name, f"{sim.paths:,}",
+             time.perf_counter() - started)
     feas = assess(sim, scenario.target, series.last_year, series.last_value, series.years,
                   series.values)
     by_model = {model.name: (feas.probability, feas.probability_se, sim.paths)}
@@ -199,7 +213,8 @@ def _plan(scenario: Scenario, series: TradeSeries, model: Fitted, where: str,
 
 
 def _simulate(plan: _Plan, m: Fitted, paths: int, precision: float | None = None,
-              pairs: bool | None = None) -> SimulationResult:
+              pairs: bool | None = None, progress: Callable[[int], None] | None = None
+              ) -> SimulationResult:
     """Simulate one model under the plan."""
     sc = plan.scenario
     try:
@@ -207,7 +222,8 @@ def _simulate(plan: _Plan, m: Fitted, paths: int, precision: float | None = None
                         growth=sc.growth, shocks=sc.shocks, history_growth=plan.one_year,
                         condition=plan.condition, other=plan.other, precision=precision,
                         kind=sc.target.kind, antithetic=plan.pairs if pairs is None else pairs,
-                        start_spread=plan.start.rounding, start_sd=plan.start.revision_sd)
+                        start_spread=plan.start.rounding, start_sd=plan.start.revision_sd,
+                        progress=progress)
     except ModelError as e:
         raise ModelError(plan.where, "model", f"{m.name}: {e.problems[0].message}") from None
 

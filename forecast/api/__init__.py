@@ -11,7 +11,16 @@ One question (:mod:`.core`): :func:`load`, :meth:`Question.from_series`, :func:`
 ``to_dict()`` and ``to_frame()``. The command line is a user of this API.
 """
 
-from forecast.api.core import Question, Result, load, plot_fan, run
+from forecast.api.core import (
+    Question,
+    Result,
+    load,
+    plot_distribution,
+    plot_fan,
+    plot_growth,
+    plot_reach,
+    run,
+)
 from forecast.api.multi import (
     BacktestResult,
     Comparison,
@@ -23,5 +32,6 @@ from forecast.api.multi import (
     sweep,
 )
 
-__all__ = ["BacktestResult", "Comparison", "Question", "Result", "SensitivityResult", "SweepResult",
-           "backtest", "compare", "load", "plot_fan", "run", "sensitivity", "sweep"]
+__all__ = ["BacktestResult", "Comparison", "Question", "Result", "SensitivityResult",
+           "SweepResult", "backtest", "compare", "load", "plot_distribution", "plot_fan",
+           "plot_growth", "plot_reach", "run", "sensitivity", "sweep"]

@@ -14,6 +14,7 @@ asked for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -107,7 +108,8 @@ def _prior(priors: Any) -> Prior | None:
 
 
 def run(question: Question | str | Path, *, seed: int | None = None, paths: int | None = None,
-        precision: float | None = None, priors: Any = None) -> Result:
+        precision: float | None = None, priors: Any = None,
+        progress: Callable[[int], None] | None = None) -> Result:
     """Answer a question as ``tradecast run`` does.
 
     Parameters
@@ -118,12 +120,14 @@ def run(question: Question | str | Path, *, seed: int | None = None, paths: int 
         Override the scenario's simulation settings (``--seed``, ``--paths``, ``--precision``).
     priors : path or Prior, optional
         Pooled priors learned by ``tradecast learn`` (default: the shipped ones).
+    progress : callable, optional
+        Told the paths simulated after each chunk of 100,000.
     """
     q = question if isinstance(question, Question) else load(question)
     p = q.prepared
     r = pipeline.run(p.scenario, where=p.file.where, paths=paths, seed=seed,
                      scenario_sha256=p.file.sha256, data_sha256=p.data_sha256, series=p.series,
-                     mirror=p.mirror, precision=precision, prior=_prior(priors))
+                     mirror=p.mirror, precision=precision, prior=_prior(priors), progress=progress)
     return Result(r)
 
 
@@ -209,6 +213,17 @@ class Result:
         return frame
 
 
+def _axes(ax: Axes | None) -> Axes:
+    """``ax``, or the Axes of a new pyplot figure of the report's proportions."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    fig, new = plt.subplots(figsize=(8, 4.5))
+    fig.subplots_adjust(right=0.84, top=0.84)  # room for labels right of the plot and a legend
+    return new
+
+
 def plot_fan(result: Result, ax: Axes | None = None) -> Axes:
     """The report's fan chart of a result, drawn on ``ax`` (a new figure if None): history,
     median path, central 50/80/95% bands and the target. Returns the Axes, to restyle or
@@ -217,11 +232,7 @@ def plot_fan(result: Result, ax: Axes | None = None) -> Axes:
     from forecast.present import charts, render_later
 
     r = result.run
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=(8, 4.5))
-        fig.subplots_adjust(right=0.84, top=0.84)  # room for the target's label and the legend
+    ax = _axes(ax)
     t, f = r.scenario.target, r.feasibility
     keep = max(10, 3 * (t.year - f.last_year))
     nc = render_later.nowcast_dict(r)
@@ -231,3 +242,41 @@ def plot_fan(result: Result, ax: Axes | None = None) -> Axes:
                     [float(v) for v in r.series.values[-keep:]], sorted(f.quantiles),
                     f.quantiles, t.value, t.year, known)
     return ax
+
+
+def plot_distribution(result: Result, ax: Axes | None = None) -> Axes:
+    """The report's histogram of the simulated values in the target year (log-spaced bins,
+    the target and the median marked; weighted runs resampled to equal weights), drawn on
+    ``ax`` (a new figure if None). Returns the Axes."""
+    from forecast.present import charts
+    from forecast.present.report.chart_set import target_values
+
+    r = result.run
+    ax = _axes(ax)
+    t = r.scenario.target
+    charts.draw_distribution(ax, target_values(r), t.value, t.year)
+    return ax
+
+
+def plot_growth(result: Result, ax: Axes | None = None) -> Axes:
+    """History's one-year growth against the rate the target requires (years across a change
+    of data source hatched), on ``ax`` (a new figure if None). Returns the Axes."""
+    from forecast.present import history_charts, render
+
+    f = result.run.feasibility
+    target_ax = _axes(ax)
+    history_charts.draw_growth_history(target_ax, list(f.history.years), list(f.history.rates),
+                                       f.required_growth, render.break_years(result.run))
+    return target_ax
+
+
+def plot_reach(result: Result, ax: Axes | None = None) -> Axes:
+    """P(reached by each year) and P(first reached in each year), on ``ax`` (a new figure if
+    None). Returns the Axes."""
+    from forecast.present import history_charts, render
+
+    f = result.run.feasibility
+    target_ax = _axes(ax)
+    first = {int(y): p for y, p in render.first_year_reached(f.reached_by_year).items()}
+    history_charts.draw_reach_by_year(target_ax, f.reached_by_year, first)
+    return target_ax

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from forecast.cli import learn as cli_learn
+from forecast.cli import progress
 from forecast.cli.common import PriorsFile, _prepare
 from forecast.cli.data import fail as _fail
 from forecast.errors import ForecastError
@@ -77,8 +78,11 @@ def backtest(
             tasks, context = bt.scenario_tasks(prep.file.where, prep.scenario, prep.series)
             short, where, where_ = [], prep.file.where, str(scenario_file)
             calibration = calibration and prep.scenario.model.calibration == "panel"
+        tick = progress.ticker("backtest", len(tasks), " tasks")
         summaries, seconds = bt.score_all(tasks, short, models, where_, paths=paths, seed=seed,
-                                          calibrate=calibration, prior=prior)
+                                          calibrate=calibration, prior=prior, progress=tick)
+        if tick is not None:
+            tick.finish()
     except ForecastError as e:
         _fail(e)
     chosen = models[-1] if choice == "all" else choice

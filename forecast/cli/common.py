@@ -59,10 +59,11 @@ def _check_out(out: Path | None, formats: tuple[str, ...] = ()) -> None:
 
 def _emit(d: object, text: str, as_json: bool, written: list[Path]) -> None:
     """Print the JSON or the text, then list the files written (on stderr)."""
+    from forecast.cli import progress
     from forecast.data import files
 
     sys.stdout.write(to_json(d) if as_json else text)
-    if written:
+    if written and progress.level() > 0:
         typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
 
 

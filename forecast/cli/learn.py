@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from forecast.cli.data import fail
+from forecast.cli.progress import level, ticker, wrote
 from forecast.errors import DataError, ForecastError
 from forecast.present.formats import to_json
 
@@ -22,21 +23,6 @@ def load_priors(path: Path | None):  # type: ignore[no-untyped-def]
     from forecast.models import priors
 
     return priors.read(path)[0]
-
-
-def _progress(label: str, total: int):  # type: ignore[no-untyped-def]
-    """A progress line on stderr, redrawn in place on a terminal (nothing otherwise)."""
-    if not sys.stderr.isatty():
-        return None
-    start = time.perf_counter()
-
-    def tick(done: int) -> None:
-        if done == total or done % max(1, total // 100) == 0:
-            sys.stderr.write(f"\r{label}: {done:,}/{total:,} ({time.perf_counter() - start:.0f} s)")
-            if done == total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-    return tick
 
 
 def learn(
@@ -74,7 +60,8 @@ def learn(
         started = time.perf_counter()
 
         def say(line: str) -> None:
-            typer.echo(f"[{time.perf_counter() - started:5.0f} s] {line}", err=True)
+            if level() > 0:  # not with --quiet
+                typer.echo(f"[{time.perf_counter() - started:5.0f} s] {line}", err=True)
 
         try:
             prior, evidence = lrn.learn(data, until=cut, centre_years=centre_years,
@@ -91,7 +78,7 @@ def learn(
     except ForecastError as e:
         fail(e)
     sys.stdout.write(render_targets.learn_text(doc))
-    typer.echo(f"wrote {files.display_path(out)}", err=True)
+    wrote([out])
 
 
 def backtest_targets(registry: Path, model: str, prior_file: Path | None, paths: int, seed: int,
@@ -107,11 +94,18 @@ def backtest_targets(registry: Path, model: str, prior_file: Path | None, paths:
     except ForecastError as e:
         fail(e)
     start = time.perf_counter()
+    tick = ticker(f"{model}", len(rows), " targets")
     answers = targets.answer_all(rows, model, prior=prior, paths=paths, seed=seed, calibrate=calibration,
-                                 progress=_progress(f"{model}", len(rows)))
-    baseline = answers if (model, calibration) == ("rw-drift", False) else targets.answer_all(
-        rows, "rw-drift", paths=paths, seed=seed, calibrate=False,
-        progress=_progress("rw-drift (baseline)", len(rows)))
+                                 progress=tick)
+    if tick is not None:
+        tick.finish()
+    baseline = answers
+    if (model, calibration) != ("rw-drift", False):
+        tick = ticker("rw-drift (baseline)", len(rows), " targets")
+        baseline = targets.answer_all(rows, "rw-drift", paths=paths, seed=seed, calibrate=False,
+                                      progress=tick)
+        if tick is not None:
+            tick.finish()
     out = {"source": files.display_path(registry), "model": model,
            "priors": files.display_path(prior_file) if prior_file else "shipped",
            "calibration": calibration, "paths": paths, "seed": seed,

@@ -14,6 +14,7 @@ import typer
 
 from forecast.cli import backtest as cli_backtest
 from forecast.cli import learn as cli_learn
+from forecast.cli import progress
 from forecast.cli.common import (
     Files,
     Formats,
@@ -71,9 +72,16 @@ def _version(value: bool) -> None:
 def _main(version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True,
         help="Print the versions of tradecast, Python and the numerical libraries, and exit.")
-        ] = False) -> None:
+        ] = False,
+        quiet: Annotated[bool, typer.Option(
+            "--quiet", "-q", help="Only errors on stderr: no progress lines, no list of files "
+            "written.")] = False,
+        verbose: Annotated[bool, typer.Option(
+            "--verbose", "-v", help="Also say on stderr what each stage did (data read, models "
+            "fitted or from the cache, paths simulated, with times).")] = False) -> None:
     """Will trade between two countries reach the announced target? Simulate scenario files
     (YAML) and report the probability, with its uncertainty."""
+    progress.set_level(quiet, verbose)
 
 
 @app.command()
@@ -129,8 +137,11 @@ def run(
                 text, d, files_ = _sweep(path, p, grid, "--set" if axes else "sweep", paths, seed,
                                          out, fits, prior, priors)
             else:
+                tick = progress.ticker(f"{p.scenario.name}: simulating", unit=" paths")
                 r = api.run(api.Question(p), paths=paths, seed=seed, precision=precision,
-                            priors=prior).run
+                            priors=prior, progress=tick).run
+                if tick is not None:
+                    tick.finish()
                 text, d = render.summary(r), render.as_dict(r)
                 files_ = _report_files(r, _command("run", path, out, None, paths, seed, precision,
                                                    priors), ("html", "md")) if out is not None else {}
@@ -192,7 +203,7 @@ def report(
 ) -> None:
     """Write the feasibility report an analyst can forward: the answer, charts, the partner's
     statistics, assumptions, backtests and how to reproduce it."""
-    from forecast.analysis import pipeline
+    from forecast import api
     from forecast.data import files
 
     chosen = _formats(formats, out)
@@ -200,15 +211,13 @@ def report(
         _check_out(out, chosen)
         prior = cli_learn.load_priors(priors)
         p = _prepare(scenario_file)
-        result = pipeline.run(p.scenario, where=p.file.where, paths=paths, seed=seed,
-                              scenario_sha256=p.file.sha256, data_sha256=p.data_sha256,
-                              series=p.series, mirror=p.mirror, prior=prior)
+        result = api.run(api.Question(p), paths=paths, seed=seed, priors=prior).run
         outputs = _report_files(result, _command("report", scenario_file, out, formats, paths, seed,
                                                  priors=priors), chosen)
         written = files.write_files(out, outputs)
     except ForecastError as e:
         _fail(e)
-    typer.echo("wrote " + ", ".join(files.display_path(p) for p in written), err=True)
+    progress.wrote(written)
 
 
 @app.command()

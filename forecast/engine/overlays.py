@@ -8,18 +8,32 @@ the scenario's order, and sums back to levels.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
-from forecast.scenario.assumptions import (
-    GrowthAdjust,
-    GrowthHistorical,
-    Normal,
-    Shock,
-    StudentT,
-    TwoPieceNormal,
-    Uniform,
-)
+
+class ShockLike(Protocol):
+    """What the engine reads of a shock (the scenario's :class:`~forecast.scenario.assumptions.Shock`)."""
+
+    @property
+    def years(self) -> tuple[int, int] | None: ...
+    @property
+    def probability(self) -> float: ...
+    @property
+    def impact(self) -> Any: ...
+    @property
+    def recovery(self) -> float: ...
+
+
+#: The engine reads the scenario's distributions by their ``dist`` tag and fields (no schema
+#: import: the engine works on any object with those attributes); an entry with no tag
+#: adjusts the model's growth (``scale``, ``shift``).
+ADJUST = "adjust"
+
+
+def _tag(entry: object) -> str:
+    return str(getattr(entry, "dist", ADJUST))
 
 
 def draw(dist: object, size: tuple[int, ...], rng: np.random.Generator,
@@ -34,19 +48,21 @@ def draw(dist: object, size: tuple[int, ...], rng: np.random.Generator,
     """
     if isinstance(dist, (int, float)):
         return np.full(size, np.log1p(dist))
-    if isinstance(dist, Normal):
-        return np.asarray(np.log1p(dist.mean) + dist.sd * rng.standard_normal(size), dtype=float)
-    if isinstance(dist, StudentT):
-        return np.asarray(np.log1p(dist.mean) + dist.scale * rng.standard_t(dist.df, size),
+    d: Any = dist
+    tag = _tag(dist)
+    if tag == "normal":
+        return np.asarray(np.log1p(d.mean) + d.sd * rng.standard_normal(size), dtype=float)
+    if tag == "student-t":
+        return np.asarray(np.log1p(d.mean) + d.scale * rng.standard_t(d.df, size),
                           dtype=float)
-    if isinstance(dist, TwoPieceNormal):
-        below = rng.random(size) * (dist.sd_below + dist.sd_above) < dist.sd_below
+    if tag == "two-piece-normal":
+        below = rng.random(size) * (d.sd_below + d.sd_above) < d.sd_below
         z = np.abs(rng.standard_normal(size))
-        return np.asarray(np.log1p(dist.mode) + np.where(below, -dist.sd_below * z, dist.sd_above * z),
+        return np.asarray(np.log1p(d.mode) + np.where(below, -d.sd_below * z, d.sd_above * z),
                           dtype=float)
-    if isinstance(dist, Uniform):
-        return rng.uniform(np.log1p(dist.low), np.log1p(dist.high), size)
-    if isinstance(dist, GrowthHistorical):
+    if tag == "uniform":
+        return rng.uniform(np.log1p(d.low), np.log1p(d.high), size)
+    if tag == "historical":
         if history is None or len(history) == 0:
             raise ValueError("no historical one-year growth rates to resample")
         return rng.choice(history, size=size)
@@ -72,15 +88,16 @@ def apply_growth(inc: np.ndarray, years: np.ndarray, entries: Sequence[object],
         cols = columns(years, entry.years)  # type: ignore[attr-defined]
         if cols.size == 0:
             continue
-        if isinstance(entry, GrowthAdjust):
+        if _tag(entry) == ADJUST:
             m = mean_growth[cols]
-            inc[:, cols] = m + entry.scale * (inc[:, cols] - m) + np.log1p(entry.shift)
+            e: Any = entry
+            inc[:, cols] = m + e.scale * (inc[:, cols] - m) + np.log1p(e.shift)
         else:
             inc[:, cols] = draw(entry, (inc.shape[0], cols.size), rng, history)
     return inc
 
 
-def apply_shocks(inc: np.ndarray, years: np.ndarray, shocks: Sequence[Shock],
+def apply_shocks(inc: np.ndarray, years: np.ndarray, shocks: Sequence[ShockLike],
                  rngs: Sequence[np.random.Generator]) -> np.ndarray:
     """Add each shock's log impact in the years it strikes, and its recovery a year later."""
     n, h = inc.shape

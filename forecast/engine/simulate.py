@@ -18,10 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from forecast.engine.estimates import binomial_se, pairs_se, weighted_share
-from forecast.engine.overlays import apply_growth, apply_shocks
+from forecast.engine.overlays import ShockLike, apply_growth, apply_shocks
 from forecast.errors import ModelError
 from forecast.models import Fitted, offers
-from forecast.scenario.assumptions import Shock
 
 CHUNK = 100_000
 #: Hits and misses needed before ``precision`` may stop a run (see :func:`simulate`).
@@ -131,13 +130,14 @@ class SimulationResult:
 
 
 def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, seed: int,
-             growth: Sequence[object] = (), shocks: Sequence[Shock] = (),
+             growth: Sequence[object] = (), shocks: Sequence[ShockLike] = (),
              history_growth: np.ndarray | None = None,
              condition: Callable[[np.ndarray], np.ndarray] | None = None,
              other: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
              precision: float | None = None, kind: str = "level",
              antithetic: bool = False, start_spread: float = 0.0,
-             start_sd: float = 0.0) -> SimulationResult:
+             start_sd: float = 0.0, progress: Callable[[int], None] | None = None
+             ) -> SimulationResult:
     """Simulate ``paths`` futures of the fitted model with the scenario's overlays.
 
     Parameters
@@ -174,6 +174,8 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
         "US$1.34bn" is 1.335-1.345bn, 0.0037): every path is shifted by
         :math:`\\log(1 + U r)`, :math:`U \\sim U(-1, 1)` from role 4 (antithetic: U and -U),
         so the answer integrates over the figure's true value.
+    progress : callable, optional
+        Told the paths done after each chunk.
     start_sd : float
         A first release is revised: every path is also shifted by :math:`s Z`,
         :math:`Z \\sim N(0, 1)` from role 4 after U (antithetic: Z and -Z).
@@ -197,7 +199,7 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
     draw = _Draw(fitted, years, growth, shocks, history_growth, antithetic, start_spread, start_sd,
                  fitted.mean_growth(h))
     done, met, packed = _chunks(draw, tally, sample, seed, paths, log_target, kind, condition, other,
-                                precision)
+                                precision, progress)
     above, reached, weights = tally.finish(done, int(years[0]))
     return SimulationResult(years=np.asarray(years, dtype=np.int64),
                             sample=sample[:min(len(sample), done)], above=above,
@@ -211,7 +213,7 @@ def simulate(fitted: Fitted, years: np.ndarray, target: float, *, paths: int, se
 def _chunks(draw: _Draw, tally: _Tally, sample: np.ndarray, seed: int, paths: int,
             log_target: float, kind: str, condition: Callable[[np.ndarray], np.ndarray] | None,
             other: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None,
-            precision: float | None
+            precision: float | None, progress: Callable[[int], None] | None = None
             ) -> tuple[int, bool | None, tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]]:
     """Simulate chunk by chunk into ``tally`` and ``sample`` until ``paths`` or the precision;
     the paths done, whether the precision was met (None: not asked) and, bit-packed per
@@ -233,6 +235,8 @@ def _chunks(draw: _Draw, tally: _Tally, sample: np.ndarray, seed: int, paths: in
         if start < len(sample):
             m = min(n, len(sample) - start)
             sample[start:start + m] = levels[:m]
+        if progress is not None:
+            progress(start + n)
         if precision is not None:
             est = tally.estimate(hit_j if kind == "level" else ever_j, start, n, rescale)
             if est is not None and _precise(*est, precision):
@@ -254,7 +258,7 @@ class _Draw:
     fitted: Fitted
     years: np.ndarray
     growth: Sequence[object]
-    shocks: Sequence[Shock]
+    shocks: Sequence[ShockLike]
     history_growth: np.ndarray | None
     antithetic: bool
     start_spread: float

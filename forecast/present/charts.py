@@ -283,6 +283,16 @@ def target_distribution(values_at_target_year: np.ndarray, target_value: float, 
     bytes
         PNG.
     """
+    with _style():
+        fig, (ax,) = _figure(title, caption)
+        draw_distribution(ax, values_at_target_year, target_value, year)
+        return _png(fig)
+
+
+def draw_distribution(ax: Axes, values_at_target_year: np.ndarray, target_value: float,
+                      year: int) -> Axes:
+    """Draw the target-year histogram on ``ax`` (arguments as :func:`target_distribution`).
+    Returns ``ax``."""
     v = np.asarray(values_at_target_year, dtype=float)
     v = v[np.isfinite(v) & (v > 0)] / 1e9
     if v.size == 0:
@@ -295,33 +305,34 @@ def target_distribution(values_at_target_year: np.ndarray, target_value: float, 
     counts, _ = np.histogram(np.clip(v, edges[0], edges[-1]), bins=edges)
     pct = counts / v.size * 100
     above = edges[:-1] >= target * (1 - 1e-12)
-    with _style():
-        fig, (ax,) = _figure(title, caption)
-        ax.set_xscale("log")
-        widths = np.diff(edges)
-        ax.bar(edges[:-1][~above], pct[~above], width=widths[~above], align="edge",
-               color=OKABE_ITO["sky"], edgecolor="white", lw=0.4, label="below the target")
-        ax.bar(edges[:-1][above], pct[above], width=widths[above], align="edge",
-               color=OKABE_ITO["orange"], edgecolor="white", lw=0.4, label="at or above the target")
-        ax.axvline(target, color=OKABE_ITO["vermillion"], lw=1.6, ls="--")
-        median = float(np.median(v))
-        ax.axvline(median, color=OKABE_ITO["blue"], lw=1.2, ls=":")
-        ymax = float(pct.max()) * 1.25
-        ax.set_ylim(0, ymax)
-        ax.text(target, ymax * 0.97, f"  {_target_label(target)}:\n  {_share_text(share)} of paths\n"
-                f"  at or above it", color=OKABE_ITO["vermillion"], va="top", ha="left",
+    ax.set_xscale("log")
+    widths = np.diff(edges)
+    ax.bar(edges[:-1][~above], pct[~above], width=widths[~above], align="edge",
+           color=OKABE_ITO["sky"], edgecolor="white", lw=0.4, label="below the target")
+    ax.bar(edges[:-1][above], pct[above], width=widths[above], align="edge",
+           color=OKABE_ITO["orange"], edgecolor="white", lw=0.4, label="at or above the target")
+    ax.axvline(target, color=OKABE_ITO["vermillion"], lw=1.6, ls="--")
+    median = float(np.median(v))
+    ax.axvline(median, color=OKABE_ITO["blue"], lw=1.2, ls=":")
+    ymax = float(pct.max()) * 1.25
+    ax.set_ylim(0, ymax)
+    # The target's and the median's labels face away from each other, the legend away from both.
+    right = median > target
+    ax.annotate(f"{_target_label(target)}:\n{_share_text(share)} of paths\nat or above it",
+                (target, ymax * 0.97), xytext=(-5 if right else 5, 0), textcoords="offset points",
+                color=OKABE_ITO["vermillion"], va="top", ha="right" if right else "left",
                 fontsize=TEXT_PT)
-        ax.annotate(f"median\nUS${_bn(median)}bn", (median, ymax * 0.97), xytext=(-5, 0),
-                    textcoords="offset points", color=OKABE_ITO["blue"], va="top", ha="right", fontsize=9.0)
-        _log_ticks(ax, edges[0], edges[-1])
-        ax.set_xlim(edges[0], edges[-1])
-        ax.set_xlabel(f"Value in {year}, US$ bn (log scale)")
-        ax.set_ylabel("Share of simulated paths")
-        ax.yaxis.set_major_formatter(PercentFormatter(decimals=_decimals(ymax)))
-        ax.legend(loc="upper left", frameon=False, bbox_to_anchor=(0.0, 1.0))
-        if median > target:
-            ax.get_legend().set_loc("upper right")  # type: ignore[union-attr]
-        return _png(fig)
+    ax.annotate(f"median\nUS${_bn(median)}bn", (median, ymax * 0.97), xytext=(5 if right else -5, 0),
+                textcoords="offset points", color=OKABE_ITO["blue"], va="top",
+                ha="left" if right else "right", fontsize=9.0)
+    _log_ticks(ax, edges[0], edges[-1])
+    ax.set_xlim(edges[0], edges[-1])
+    ax.set_xlabel(f"Value in {year}, US$ bn (log scale)")
+    ax.set_ylabel("Share of simulated paths")
+    ax.yaxis.set_major_formatter(PercentFormatter(decimals=_decimals(ymax)))
+    ax.legend(loc="upper left" if not right else "upper right", frameon=False,
+              bbox_to_anchor=(1.0, 1.0) if right else (0.0, 1.0))
+    return ax
 
 
 def _share_text(share: float) -> str:

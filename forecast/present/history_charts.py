@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
@@ -41,30 +42,38 @@ def reach_by_year(reached_by_year: Mapping[Any, float], first_year: Mapping[Any,
     bytes
         PNG.
     """
+    with _style():
+        fig, (ax,) = _figure(title, caption)
+        draw_reach_by_year(ax, reached_by_year, first_year)
+        return _png(fig)
+
+
+def draw_reach_by_year(ax: Axes, reached_by_year: Mapping[Any, float],
+                       first_year: Mapping[Any, float]) -> Axes:
+    """Draw the chart of :func:`reach_by_year` on ``ax`` (same arguments, without the title and
+    caption). Returns ``ax``."""
     years = sorted(int(y) for y in reached_by_year)
     cum = np.array([_get(reached_by_year, y) for y in years]) * 100
     first = np.array([_get(first_year, y, 0.0) for y in years]) * 100
-    with _style():
-        fig, (ax,) = _figure(title, caption)
-        ax.bar(years, first, width=0.6, color=OKABE_ITO["sky"], label="first reached in this year")
-        ax.plot(years, cum, color=OKABE_ITO["blue"], lw=1.8, marker="o", ms=5,
-                label="reached in this year or earlier")
-        top = max(float(cum.max()) if cum.size else 0.0, 1.0)
-        ax.set_ylim(0, min(100.0, top * 1.25) if top < 80 else 105)
-        for y, c, f in zip(years, cum, first):
-            ax.annotate(f"{c:.0f}%" if c >= 1 else f"{c:.1f}%", (y, c), xytext=(0, 6),
-                        textcoords="offset points", ha="center", va="bottom", color=OKABE_ITO["blue"],
-                        fontsize=9.0)
-            if f >= 0.5 and f < c - 4:
-                ax.annotate(f"{f:.0f}%", (y, f), xytext=(0, 3), textcoords="offset points", ha="center",
-                            va="bottom", color="#1A5E80", fontsize=9.0)
-        if years:
-            _year_axis(ax, years[0], years[-1])
-        ax.set_xlabel("Year")
-        ax.set_ylabel("Probability")
-        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-        ax.legend(loc="upper left", frameon=False)
-        return _png(fig)
+    ax.bar(years, first, width=0.6, color=OKABE_ITO["sky"], label="first reached in this year")
+    ax.plot(years, cum, color=OKABE_ITO["blue"], lw=1.8, marker="o", ms=5,
+            label="reached in this year or earlier")
+    top = max(float(cum.max()) if cum.size else 0.0, 1.0)
+    ax.set_ylim(0, min(100.0, top * 1.25) if top < 80 else 105)
+    for y, c, f in zip(years, cum, first):
+        ax.annotate(f"{c:.0f}%" if c >= 1 else f"{c:.1f}%", (y, c), xytext=(0, 6),
+                    textcoords="offset points", ha="center", va="bottom", color=OKABE_ITO["blue"],
+                    fontsize=9.0)
+        if f >= 0.5 and f < c - 4:
+            ax.annotate(f"{f:.0f}%", (y, f), xytext=(0, 3), textcoords="offset points", ha="center",
+                        va="bottom", color="#1A5E80", fontsize=9.0)
+    if years:
+        _year_axis(ax, years[0], years[-1])
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Probability")
+    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.legend(loc="upper left", frameon=False)
+    return ax
 
 
 def _get(mapping: Mapping[Any, float], year: int, default: float | None = None) -> float:
@@ -98,36 +107,44 @@ def growth_history(years: Sequence[int], rates: Sequence[float], required: float
     bytes
         PNG.
     """
+    with _style():
+        fig, (ax,) = _figure(title, caption, right=1.05)
+        draw_growth_history(ax, years, rates, required, break_years)
+        return _png(fig)
+
+
+def draw_growth_history(ax: Axes, years: Sequence[int], rates: Sequence[float], required: float,
+                        break_years: Sequence[int]) -> Axes:
+    """Draw the chart of :func:`growth_history` on ``ax`` (same arguments, without the title and
+    caption). Returns ``ax``."""
     y = np.asarray(list(years), dtype=int)
     r = np.asarray(list(rates), dtype=float) * 100
     req = required * 100
     breaks = np.isin(y, np.asarray(list(break_years), dtype=int))
     high = (r >= req) & ~breaks
     low = (r < req) & ~breaks
-    with _style():
-        fig, (ax,) = _figure(title, caption, right=1.05)
-        ax.bar(y[high], r[high], width=0.75, color=OKABE_ITO["blue"], label=f"at least {req:+.1f}%")
-        ax.bar(y[low], r[low], width=0.75, color=_tint(OKABE_ITO["sky"], 0.75), label=f"below {req:+.1f}%")
-        if breaks.any():
-            ax.bar(y[breaks], r[breaks], width=0.75, color="#D9D9D9", edgecolor=GREY, hatch="///", lw=0.6,
-                   label="crosses a change of data source")
-        ax.axhline(0, color="#444444", lw=0.8)
-        ax.axhline(req, color=OKABE_ITO["vermillion"], lw=1.6, ls="--")
-        ax.annotate(f"required\n{req:+.1f}%", xy=(1.0, req), xycoords=("axes fraction", "data"),
-                    xytext=(6, 0), textcoords="offset points", va="center", ha="left",
-                    color=OKABE_ITO["vermillion"], fontsize=TEXT_PT)
-        if y.size:
-            _year_axis(ax, int(y.min()), int(y.max()))
-        lo = min(0.0, float(r.min()) if r.size else 0.0, req)
-        hi = max(0.0, float(r.max()) if r.size else 0.0, req)
-        pad = (hi - lo) * 0.08 or 1.0
-        ax.set_ylim(lo - pad, hi + pad * 2.5)
-        ax.set_xlabel("Year (growth from the year before)")
-        ax.set_ylabel("Annual growth")
-        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-        ax.legend(loc="upper left", frameon=True, framealpha=0.92, edgecolor="none", ncols=3,
-                  columnspacing=1.2, handlelength=1.6, borderaxespad=0.2)
-        return _png(fig)
+    ax.bar(y[high], r[high], width=0.75, color=OKABE_ITO["blue"], label=f"at least {req:+.1f}%")
+    ax.bar(y[low], r[low], width=0.75, color=_tint(OKABE_ITO["sky"], 0.75), label=f"below {req:+.1f}%")
+    if breaks.any():
+        ax.bar(y[breaks], r[breaks], width=0.75, color="#D9D9D9", edgecolor=GREY, hatch="///", lw=0.6,
+               label="crosses a change of data source")
+    ax.axhline(0, color="#444444", lw=0.8)
+    ax.axhline(req, color=OKABE_ITO["vermillion"], lw=1.6, ls="--")
+    ax.annotate(f"required\n{req:+.1f}%", xy=(1.0, req), xycoords=("axes fraction", "data"),
+                xytext=(6, 0), textcoords="offset points", va="center", ha="left",
+                color=OKABE_ITO["vermillion"], fontsize=TEXT_PT)
+    if y.size:
+        _year_axis(ax, int(y.min()), int(y.max()))
+    lo = min(0.0, float(r.min()) if r.size else 0.0, req)
+    hi = max(0.0, float(r.max()) if r.size else 0.0, req)
+    pad = (hi - lo) * 0.08 or 1.0
+    ax.set_ylim(lo - pad, hi + pad * 2.5)
+    ax.set_xlabel("Year (growth from the year before)")
+    ax.set_ylabel("Annual growth")
+    ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.legend(loc="upper left", frameon=True, framealpha=0.92, edgecolor="none", ncols=3,
+              columnspacing=1.2, handlelength=1.6, borderaxespad=0.2)
+    return ax
 
 
 def asymmetry(rows: Sequence[Mapping[str, float | int | None]], reporter: str, partner: str, title: str,

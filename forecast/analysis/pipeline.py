@@ -21,6 +21,7 @@ from forecast.analysis.question import (
     series_nowcast,
     start_error,
 )
+from forecast.analysis.record import window_record
 from forecast.analysis.results import RunResult, fingerprint
 from forecast.data.series import TradeSeries, years_text
 from forecast.data.table import TradeData
@@ -153,7 +154,8 @@ def run(scenario: Scenario, data: TradeData | None = None, *, where: str = "<sce
                      by_model=by_model, simulation=sim, feasibility=feas, closed_form=closed,
                      notes=tuple(_notes(scenario, series, built, nowcast) + dropped),
                      scenario_sha256=scenario_sha256, data_sha256=data_sha256, nowcast=nowcast,
-                     start=plan.start, mirror=mirror, precision=plan.precision, prior=prior)
+                     start=plan.start, mirror=mirror, precision=plan.precision, prior=prior,
+                     record=window_record(series, len(plan.years), feas.required_growth))
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from forecast.analysis.feasibility import Feasibility
 from forecast.analysis.question import StartError
+from forecast.analysis.record import WindowRecord
 from forecast.data.series import TradeSeries
 from forecast.engine.nowcast import Nowcast
 from forecast.engine.reporter_gap import Mirror
@@ -62,6 +63,7 @@ class RunResult:
     precision: float | None = None
     prior: Prior | None = None
     start: StartError = StartError()
+    record: WindowRecord | None = None
 
     @property
     def probability(self) -> float:

@@ -24,6 +24,7 @@ from forecast.present.render_later import (
     precision_text,
     ytd_text,
 )
+from forecast.present.render_model import _calibration, calibration_text, model_text, pool_dict
 
 #: Version of the JSON result's contract (docs/json.md): changes when a key changes meaning
 #: or goes away; new keys may be added without it.
@@ -97,12 +98,9 @@ def summary(result: RunResult) -> str:
     lines.append(f"Last observed  {f.last_year}: {money(f.last_value)} ({_provenance(s.used[-1])})")
     if result.start:
         lines.append(f"Precision      {precision_text(result)}")
-    rec = f.history
     per = f"a year for {h} years" if h > 1 else "in one year"
-    largest = rec.largest
-    big = f"; largest {largest[1]:+.1%} in {largest[0]}" if largest else ""
-    lines.append(f"Required       {f.required_growth:+.1%} {per}; one-year growth that large "
-                 f"in {rec.at_least} of {len(rec.rates)} historical years{big}")
+    assert result.record is not None
+    lines.append(f"Required       {f.required_growth:+.1%} {per}; {result.record.text()}")
     if result.nowcast is not None:
         lines.append(f"Year to date   {ytd_text(result)}")
     if result.mirror is not None:
@@ -215,15 +213,22 @@ def _by_model(result: RunResult, exact: bool) -> dict[str, dict[str, Any]]:
 
 
 def _record_dict(result: RunResult) -> dict[str, Any]:
-    """History's record of the required growth, with and without years across a basis change."""
-    f = result.feasibility
+    """History's record of the required growth: one-year growth by year (with and without
+    years across a basis change), and the h-year windows the summary compares with."""
+    f, rec = result.feasibility, result.record
     breaks = break_years(result)
     kept = [r for y, r in zip(f.history.years, f.history.rates) if y not in breaks]
-    return {"years_at_least": f.history.at_least, "years": len(f.history.rates),
-            "growth_by_year": {str(y): r for y, r in zip(f.history.years, f.history.rates)},
-            "break_years": breaks,
-            "years_at_least_without_breaks": sum(r >= f.required_growth for r in kept),
-            "years_without_breaks": len(kept)}
+    out: dict[str, Any] = {
+        "years_at_least": f.history.at_least, "years": len(f.history.rates),
+        "growth_by_year": {str(y): r for y, r in zip(f.history.years, f.history.rates)},
+        "break_years": breaks,
+        "years_at_least_without_breaks": sum(r >= f.required_growth for r in kept),
+        "years_without_breaks": len(kept)}
+    if rec is not None:
+        out.update({"window_years": rec.h, "windows_at_least": rec.at_least,
+                    "windows": [{"from": a, "to": b, "growth": g} for a, b, g in rec.windows],
+                    "windows_left_out": rec.left_out, "record_text": rec.text()})
+    return out
 
 
 def _extras_dict(extras: Extras) -> dict[str, Any]:
@@ -313,64 +318,6 @@ def first_year_reached(reached_by_year: dict[int, float]) -> dict[str, float]:
         out[str(y)] = p - before
         before = p
     return out
-
-
-def model_text(result: RunResult) -> str:
-    """The model in one line, saying what ``auto`` chose."""
-    if result.scenario.model.name != "auto":
-        return result.model.describe()
-    if result.model.name != "pooled":
-        return (f"auto = {result.model.name}, as for every series the pooled priors do not describe "
-                f"(see the note): {result.model.describe()}")
-    return (f"auto = pooled, the model whose target probabilities scored best out of time: "
-            f"{result.model.describe()}")
-
-
-def pool_dict(model: Any) -> dict[str, Any] | None:
-    """How much the pooled model's answer rests on the pair's own figures, for the JSON."""
-    if getattr(model, "name", "") != "pooled" or not hasattr(model, "own_weight"):
-        return None
-    return {"own_weight": model.own_weight, "pool_weight": 1.0 - model.own_weight,
-            "centre_log_growth": model.centre, "centre_years": list(model.centre_years),
-            "volatility": model.sigma, "volatility_own_weight": model.vol_weight,
-            "degrees_of_freedom": model.df}
-
-
-def _calibration(result: RunResult) -> dict[str, Any] | None:
-    if result.scenario.model.calibration == "none":
-        return None
-    h = len(result.simulation.years)
-    years = [str(y) for y in result.simulation.years]
-    m = result.model
-    if hasattr(m, "factors"):  # the pooled model: tail factors from its priors
-        lower, upper = m.factors(h)
-        return {"method": "priors",
-                "about": "tail factors learned with the pooled priors (tradecast learn), kept where "
-                "two standard errors clustered by year support them",
-                "rule": "deviations below (above) the median of each year's predictive are "
-                "multiplied by the lower (upper) factor",
-                "lower": dict(zip(years, map(float, lower))), "upper": dict(zip(years, map(float, upper)))}
-    from forecast.models.calibration import table
-
-    return {"method": "panel", "about": table()["about"], "rule": table()["method"],
-            "factors": {y: float(k) for y, k in zip(years, m.factor(h))}}  # type: ignore[attr-defined]
-
-
-def calibration_text(result: RunResult) -> str:
-    """One line: the calibration applied, or that none was."""
-    if result.scenario.model.calibration == "none":
-        return "none (model: {calibration: none}); intervals are the model's own"
-    h = len(result.simulation.years)
-    m = result.model
-    if hasattr(m, "factors"):
-        lower, upper = m.factors(h)
-        return ("tails of each year's predictive scaled x" + "/".join(f"{v:.2f}" for v in lower)
-                + " below the median and x" + "/".join(f"{v:.2f}" for v in upper) + " above (per "
-                "year ahead), learned with the pooled priors where year-clustered errors support it")
-    k = m.factor(h)  # type: ignore[attr-defined]
-    return ("spread around the point forecast scaled x" + "/".join(f"{v:.2f}" for v in k)
-            + " (per year ahead), factors learned on rolling-origin backtests of 300 country pairs "
-            "(IMF DOTS)")
 
 
 def _data_dict(result: RunResult) -> dict[str, Any]:

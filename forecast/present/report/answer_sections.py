@@ -223,7 +223,13 @@ def _growth_section(result: Mapping[str, Any]) -> list[Block]:
                            f"years."))
     else:
         blocks.append(Para("No year's growth crosses a change of data source.", "note"))
-    if h > 1:
+    if rec.get("record_text") and h > 1:
+        blocks.append(Para(f"Like with like: the target needs that growth on average over {h} years "
+                           f"in a row, and history's {h}-year windows (overlapping) show "
+                           f"{rec['record_text']}."))
+    elif rec.get("record_text"):
+        blocks.append(Para(f"Counted within one basis and without flagged figures: {rec['record_text']}."))
+    elif h > 1:
         blocks.append(Para(f"The target needs that growth on average over {h} years in a row; single years "
                            f"that fast are more common than {h}-year runs averaging it.", "note"))
     return blocks

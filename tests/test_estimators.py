@@ -115,3 +115,15 @@ def test_pure_python_tails_match_scipy() -> None:
     # the Cauchy is known in closed form: P(T >= t) = 1/2 - atan(t)/pi
     for t in (1e-8, 0.3, 7.0, 1e5):
         assert t_sf(1.0, t) == pytest.approx(0.5 - math.atan(t) / math.pi, rel=1e-12)
+
+
+def test_pure_python_t_quantile_matches_scipy() -> None:
+    from scipy.special import stdtrit
+
+    from forecast.models.tails import t_quantile
+
+    for df in (0.7, 1.0, 2.5, 4.0, 10.0, 50.0, 300.0):
+        for p in (0.1, 0.6, 0.9, 0.975, 0.999):
+            assert t_quantile(df, p) == pytest.approx(float(stdtrit(df, p)), rel=1e-9), (df, p)
+    with pytest.raises(ValueError):
+        t_quantile(3.0, 1.0)

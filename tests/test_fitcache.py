@@ -42,7 +42,7 @@ def test_every_model_reads_back_and_simulates_the_same(name: str) -> None:
 def test_a_rerun_reads_the_fits_and_gives_the_same_json(cli: Invoke, cache: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     scenario = ROOT / "scenarios" / "kz-kg-2024-target.yaml"
-    first = cli("run", scenario, "--paths", 20000, "--json")
+    first = cli("run", scenario, "--paths", 20000, "--json", "--robustness", "off")
     assert first.exit_code == 0, first.output
     assert len(list((cache / "fits").glob("*.json"))) == 1
 
@@ -50,7 +50,7 @@ def test_a_rerun_reads_the_fits_and_gives_the_same_json(cli: Invoke, cache: Path
         raise AssertionError("refitted although the cache holds the fit")
 
     monkeypatch.setattr("forecast.analysis.pipeline.build", no_fit)
-    again = cli("run", scenario, "--paths", 20000, "--json")
+    again = cli("run", scenario, "--paths", 20000, "--json", "--robustness", "off")
     assert again.exit_code == 0, again.output
     assert again.stdout == first.stdout
 
@@ -58,7 +58,7 @@ def test_a_rerun_reads_the_fits_and_gives_the_same_json(cli: Invoke, cache: Path
 def test_other_code_or_a_damaged_entry_is_refitted(cli: Invoke, cache: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     scenario = ROOT / "scenarios" / "kz-kg-2024-target.yaml"
-    first = cli("run", scenario, "--paths", 20000, "--json").stdout
+    first = cli("run", scenario, "--paths", 20000, "--json", "--robustness", "off").stdout
     (entry,) = (cache / "fits").glob("*.json")
     doc = json.loads(entry.read_text())
     doc["code"] = "another version"
@@ -66,7 +66,7 @@ def test_other_code_or_a_damaged_entry_is_refitted(cli: Invoke, cache: Path,
     assert fitcache.load(entry.stem) is None  # never trusted across versions
     entry.write_text("{not json")
     assert fitcache.load(entry.stem) is None
-    assert cli("run", scenario, "--paths", 20000, "--json").stdout == first
+    assert cli("run", scenario, "--paths", 20000, "--json", "--robustness", "off").stdout == first
     assert fitcache.load(entry.stem) is not None  # rewritten by the refit
 
 
@@ -85,9 +85,9 @@ def test_an_unwritable_or_disabled_cache_changes_nothing(cli: Invoke, tmp_path: 
     blocker.write_text("not a folder")
     monkeypatch.setenv("TRADECAST_CACHE_DIR", str(blocker / "cache"))
     scenario = ROOT / "scenarios" / "kz-kg-2024-target.yaml"
-    a = cli("run", scenario, "--paths", 20000, "--json")
+    a = cli("run", scenario, "--paths", 20000, "--json", "--robustness", "off")
     monkeypatch.setenv("TRADECAST_CACHE_DIR", "off")
-    b = cli("run", scenario, "--paths", 20000, "--json")
+    b = cli("run", scenario, "--paths", 20000, "--json", "--robustness", "off")
     assert a.exit_code == b.exit_code == 0 and a.stdout == b.stdout
     assert fitcache.folder() is None
 
@@ -96,10 +96,10 @@ def test_an_unwritable_or_disabled_cache_changes_nothing(cli: Invoke, tmp_path: 
                                        "used": {"__tuple__": []}, "failures": {"__tuple__": []}}])
 def test_an_entry_of_the_wrong_shape_is_refitted(cli: Invoke, cache: Path, built: object) -> None:
     scenario = ROOT / "scenarios" / "kz-kg-2024-target.yaml"
-    first = cli("run", scenario, "--paths", 20000, "--json").stdout
+    first = cli("run", scenario, "--paths", 20000, "--json", "--robustness", "off").stdout
     (entry,) = (cache / "fits").glob("*.json")
     entry.write_text(json.dumps({"code": fitcache.code_version(), "built": built}))
     assert fitcache.load(entry.stem) is None
-    again = cli("run", scenario, "--paths", 20000, "--json")
+    again = cli("run", scenario, "--paths", 20000, "--json", "--robustness", "off")
     assert again.exit_code == 0 and again.stdout == first
     assert fitcache.load(entry.stem) is not None  # the refit overwrote it

@@ -41,6 +41,29 @@ class ModelAnswer:
     exact: bool
 
 
+@dataclass(frozen=True)
+class Choice:
+    """One reasonable alternative and the answer under it."""
+
+    name: str
+    probability: float
+    probability_se: float
+    exact: bool
+
+
+@dataclass(frozen=True)
+class Robustness:
+    """The answer's alternatives, and those that could not be run (with why)."""
+
+    choices: tuple[Choice, ...]
+    skipped: tuple[str, ...] = ()
+
+    def span(self, answer: float) -> tuple[float, float]:
+        """The lowest and highest probability of the answer and its alternatives."""
+        ps = [answer, *(c.probability for c in self.choices)]
+        return min(ps), max(ps)
+
+
 @dataclass(frozen=True, eq=False)
 class RunResult:
     """Everything one run produced. The answer (:attr:`probability`) is decided here: the
@@ -64,6 +87,7 @@ class RunResult:
     prior: Prior | None = None
     start: StartError = StartError()
     record: WindowRecord | None = None
+    robustness: Robustness | None = None
 
     @property
     def probability(self) -> float:

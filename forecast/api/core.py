@@ -109,7 +109,7 @@ def _prior(priors: Any) -> Prior | None:
 
 def run(question: Question | str | Path, *, seed: int | None = None, paths: int | None = None,
         precision: float | None = None, priors: Any = None,
-        progress: Callable[[int], None] | None = None) -> Result:
+        progress: Callable[[int], None] | None = None, robustness: bool = True) -> Result:
     """Answer a question as ``tradecast run`` does.
 
     Parameters
@@ -122,12 +122,23 @@ def run(question: Question | str | Path, *, seed: int | None = None, paths: int 
         Pooled priors learned by ``tradecast learn`` (default: the shipped ones).
     progress : callable, optional
         Told the paths simulated after each chunk of 100,000.
+    robustness : bool
+        Also answer under each reasonable alternative (:mod:`forecast.analysis.robustness`);
+        the headline's range spans them.
     """
     q = question if isinstance(question, Question) else load(question)
     p = q.prepared
     r = pipeline.run(p.scenario, where=p.file.where, paths=paths, seed=seed,
                      scenario_sha256=p.file.sha256, data_sha256=p.data_sha256, series=p.series,
                      mirror=p.mirror, precision=precision, prior=_prior(priors), progress=progress)
+    if robustness:
+        import dataclasses
+        import functools
+
+        from forecast.analysis.robustness import robustness as alternatives
+
+        r = dataclasses.replace(r, robustness=alternatives(
+            r, p, functools.partial(loading.variant, p.file)))
     return Result(r)
 
 

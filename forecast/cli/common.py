@@ -146,3 +146,16 @@ def _report_files(result, command: str, formats: tuple[str, ...]) -> dict[str, s
     extras = extras_module.extras(result, loading.data_of(result.scenario))
     d = render.as_dict(result, extras, command)
     return {f"{result.scenario.name}.json": to_json(d), **report.files(result, d, formats)}
+
+
+Robust = Annotated[str, typer.Option(
+    "--robustness", help="on: also answer under each reasonable choice (start of the series, the "
+    "other country's statistics, the data one publication earlier, calibration, every model) and "
+    "give the range in the headline; off: only the models, for speed.", show_default=True)]
+
+
+def robustness_on(value: str) -> bool:
+    """``--robustness on|off`` (usage error otherwise)."""
+    if value not in ("on", "off"):
+        raise typer.BadParameter(f"--robustness: expected on or off (got {value!r})")
+    return value == "on"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -21,6 +21,7 @@ from forecast.cli.common import (
     Paths,
     Precision,
     PriorsFile,
+    Robust,
     Seed,
     _check_out,
     _command,
@@ -30,6 +31,7 @@ from forecast.cli.common import (
     _report_files,
     _sets,
     _variant,
+    robustness_on,
 )
 from forecast.cli.data import data_app
 from forecast.cli.data import fail as _fail
@@ -101,15 +103,15 @@ def run(
         "target.value or model; FROM..TO/N gives N evenly spaced numbers. Repeat --set for a grid "
         "of every combination. Replaces the file's sweep: block.")] = None,
     priors: PriorsFile = None,
+    robustness: Robust = "on",
 ) -> None:
     """Simulate scenarios and print the feasibility summary, or a sweep's table. A scenario
     that fails is reported on stderr and the others still run (exit 1; with --out nothing is
     written)."""
-    from forecast import api
     from forecast.data import files
-    from forecast.present import render
 
     axes = _sets(sets)
+    robust = robustness_on(robustness)
     if precision is not None and axes:
         raise typer.BadParameter("--precision does not go with --set: a sweep's points share their "
                                  "paths (common random numbers)")
@@ -137,14 +139,7 @@ def run(
                 text, d, files_ = _sweep(path, p, grid, "--set" if axes else "sweep", paths, seed,
                                          out, fits, prior, priors)
             else:
-                tick = progress.ticker(f"{p.scenario.name}: simulating", unit=" paths")
-                r = api.run(api.Question(p), paths=paths, seed=seed, precision=precision,
-                            priors=prior, progress=tick).run
-                if tick is not None:
-                    tick.finish()
-                text, d = render.summary(r), render.as_dict(r)
-                files_ = _report_files(r, _command("run", path, out, None, paths, seed, precision,
-                                                   priors), ("html", "md")) if out is not None else {}
+                text, d, files_ = _one(path, p, paths, seed, precision, prior, priors, robust, out)
         except ForecastError as e:
             for line in e.lines():
                 typer.echo(line, err=True)
@@ -164,6 +159,23 @@ def run(
         _emit(dicts[0] if len(dicts) == 1 else dicts, "\n".join(texts), as_json, written)
     if failed:
         raise typer.Exit(1)
+
+
+def _one(path: Path, p: Any, paths: int | None, seed: int | None, precision: float | None,
+         prior: Any, priors: Path | None, robust: bool, out: Path | None
+         ) -> tuple[str, dict[str, Any], dict[str, str | bytes]]:
+    """One scenario's run: (summary, JSON dict, report files when --out)."""
+    from forecast import api
+    from forecast.present import render
+
+    tick = progress.ticker(f"{p.scenario.name}: simulating", unit=" paths")
+    r = api.run(api.Question(p), paths=paths, seed=seed, precision=precision, priors=prior,
+                progress=tick, robustness=robust).run
+    if tick is not None:
+        tick.finish()
+    files_ = _report_files(r, _command("run", path, out, None, paths, seed, precision, priors),
+                           ("html", "md")) if out is not None else {}
+    return render.summary(r), render.as_dict(r), files_
 
 
 def _sweep(path: Path, prepared, axes, verb: str, paths: int | None, seed: int | None,  # type: ignore[no-untyped-def]
@@ -200,6 +212,7 @@ def report(
     paths: Paths = None,
     seed: Seed = None,
     priors: PriorsFile = None,
+    robustness: Robust = "on",
 ) -> None:
     """Write the feasibility report an analyst can forward: the answer, charts, the partner's
     statistics, assumptions, backtests and how to reproduce it."""
@@ -211,7 +224,8 @@ def report(
         _check_out(out, chosen)
         prior = cli_learn.load_priors(priors)
         p = _prepare(scenario_file)
-        result = api.run(api.Question(p), paths=paths, seed=seed, priors=prior).run
+        result = api.run(api.Question(p), paths=paths, seed=seed, priors=prior,
+                         robustness=robustness_on(robustness)).run
         outputs = _report_files(result, _command("report", scenario_file, out, formats, paths, seed,
                                                  priors=priors), chosen)
         written = files.write_files(out, outputs)

@@ -57,6 +57,8 @@ from typing import Any
 
 import numpy as np
 
+from forecast.models.tails import t_quantile
+
 #: Standard normal quantile of 0.9: the likelihood's normal keeps the central 80% interval.
 Z90 = 1.2815515655446004
 #: Points of the grid a rounded figure is integrated over.
@@ -99,9 +101,7 @@ class ShareModel:
     def sd(self) -> float:
         """Standard deviation of the normal the likelihood uses: the one whose central 80%
         interval is the Student-t predictive's."""
-        from scipy.special import stdtrit
-
-        return self.t_scale * float(stdtrit(self.nu, 0.9)) / Z90
+        return self.t_scale * t_quantile(self.nu, 0.9) / Z90
 
     def log_density(self, x: np.ndarray) -> np.ndarray:
         """Log density of the normal (module notes, *Tails*) at logit shares ``x``."""

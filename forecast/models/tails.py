@@ -81,6 +81,27 @@ def t_sf(df: float, t: float) -> float:
     return tail if t >= 0 else 1.0 - tail
 
 
+def t_quantile(df: float, p: float) -> float:
+    """The ``p`` quantile of the standard Student-t with ``df`` degrees of freedom (0 < p < 1),
+    by bisection on :func:`t_sf` to double precision (pure Python: no ``scipy.special``)."""
+    if not 0.0 < p < 1.0:
+        raise ValueError(f"p must be in (0, 1) (got {p})")
+    if p < 0.5:
+        return -t_quantile(df, 1.0 - p)
+    lo, hi = 0.0, 1.0
+    while t_sf(df, hi) > 1.0 - p:
+        lo, hi = hi, hi * 2.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if mid in (lo, hi):
+            break
+        if t_sf(df, mid) > 1.0 - p:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
 def predictive_sf(df: float, loc: float, scale: float, x: float) -> float:
     """:math:`P(X \\ge x)` for :math:`X = \\ell + s T`, :math:`T` Student-t with ``df`` (``inf``:
     normal); a point mass at ``loc`` when ``scale`` is 0."""

@@ -125,6 +125,8 @@ def summary(result: RunResult) -> str:
     lines.append(f"Model          {model_text(result)}")
     if len(result.by_model) > 1:
         lines.append(_by_model_line(result))
+    if result.robustness is not None:
+        lines.append(f"Choices        {robustness_text(result)}")
     if sc.growth or sc.shocks:
         lines.append(f"Assumptions    {len(sc.growth)} growth assumption(s), "
                      f"{len(sc.shocks)} shock(s): {', '.join(x.name for x in sc.shocks) or '-'}")
@@ -158,12 +160,39 @@ def _data_line(result: RunResult) -> str:
 
 
 def _spread(result: RunResult) -> str:
-    """``3.1% to 17% across models`` where several models answered, else empty."""
+    """``3.1% to 17% across reasonable choices`` (the robustness range) or ``... across
+    models`` where only the models were run, else empty."""
+    if result.robustness is not None and result.robustness.choices:
+        lo_p, hi_p = result.robustness.span(result.probability)
+        lo, hi = headline_percent(lo_p), headline_percent(hi_p)
+        return f"{lo} to {hi} across reasonable choices" if lo != hi else \
+            f"{lo} under every reasonable choice"
     if len(result.by_model) < 2:
         return ""
     ps = [a.probability for a in result.by_model_answers()]
     lo, hi = headline_percent(min(ps)), headline_percent(max(ps))
     return f"{lo} to {hi} across models" if lo != hi else f"{lo} under every model"
+
+
+def robustness_text(result: RunResult) -> str:
+    """Each reasonable choice but the models (those are on the By model line) and its answer."""
+    rb = result.robustness
+    assert rb is not None
+    parts = [f"{c.name} {headline_percent(c.probability)}" for c in rb.choices
+             if not c.name.startswith("model ")]
+    parts += [f"{s} (not run)" for s in rb.skipped]
+    return "; ".join(parts) if parts else "only the models (By model)"
+
+
+def robustness_dict(result: RunResult) -> dict[str, Any] | None:
+    rb = result.robustness
+    if rb is None:
+        return None
+    lo, hi = rb.span(result.probability)
+    return {"min": lo, "max": hi,
+            "choices": [{"choice": c.name, "probability": c.probability,
+                         "probability_se": c.probability_se, "exact": c.exact} for c in rb.choices],
+            "skipped": list(rb.skipped)}
 
 
 def already_reached(result: RunResult) -> bool:
@@ -281,6 +310,7 @@ def as_dict(result: RunResult, extras: Extras | None = None, command: str | None
                       {"target_se": result.precision, "reached": bool(result.simulation.precision_met)}),
         "probability_closed_form": result.closed_form,
         "probability_by_model": _by_model(result, exact),
+        "robustness": robustness_dict(result),
         "reached_by_year": {str(y): p for y, p in f.reached_by_year.items()},
         "target_curve": {f"{p:g}": v for p, v in f.target_curve.items()},
         **({"first_year_50": next((y for y, p in f.reached_by_year.items() if p >= 0.5), None)}

@@ -121,7 +121,7 @@ def test_html_is_self_contained(by_result, by_charts):
                 "<script", "<link"):
         assert ref not in page, ref
     images = re.findall(r"<img [^>]*>", page)
-    assert len(images) == len(by_charts) == 5
+    assert len(images) == len(by_charts) == 6
     assert all(re.search(r'src="data:image/png;base64,[a-z0-9+/=]+"', i) for i in images)
     assert "@page" in page and "size: a4" in page and "max-width" in page and "overflow-x: auto" in page
 
@@ -140,8 +140,8 @@ def test_html_escapes_user_text(level_result, level_charts):
 
 
 def test_by_target_gets_reach_chart_and_level_does_not(by_result, level_result, by_charts, level_charts):
-    assert set(by_charts) == {"fan", "distribution", "reach", "growth", "asymmetry"}
-    assert set(level_charts) == {"fan", "distribution", "growth", "asymmetry"}
+    assert set(by_charts) == {"fan", "distribution", "choices", "reach", "growth", "asymmetry"}
+    assert set(level_charts) == {"fan", "distribution", "choices", "growth", "asymmetry"}
     assert "Reached by this year" in report.html(by_result, by_charts)
     assert "Reached by this year" not in report.html(level_result, level_charts)
     files = report.chart_file_names(by_result, by_charts)
@@ -194,7 +194,7 @@ def test_old_result_without_report_keys_renders(tmp_path):
     for key in ("break_years", "years_without_breaks", "years_at_least_without_breaks"):
         d["required_growth_history"].pop(key, None)
     cs = report.charts_for(d)
-    assert set(cs) == {"fan", "reach", "growth"}
+    assert set(cs) == {"fan", "choices", "reach", "growth"}  # the choices: the models
     page, md = report.html(d, cs), report.markdown(d, report.chart_file_names(d, cs))
     for text in (page, md):
         assert "Not available" in text and "not identified in this result" in text
@@ -277,4 +277,4 @@ def test_files_for_each_format(by_result):
     name = by_result["scenario"]["name"]
     assert set(md_only) == {f"{name}.md", *(f"{name}-{k}.png" for k in report.CHART_KEYS)}
     html_only = report.files(run, by_result, ("html",))  # type: ignore[arg-type]
-    assert set(html_only) == {f"{name}.html"} and html_only[f"{name}.html"].count("<img ") == 5
+    assert set(html_only) == {f"{name}.html"} and html_only[f"{name}.html"].count("<img ") == 6

@@ -12,10 +12,13 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from forecast.present.chart_helpers import _text_inches
 from forecast.present.charts import (
     GREY,
+    LEFT,
     OKABE_ITO,
     TEXT_PT,
+    WIDTH,
     _bn_axis,
     _figure,
     _png,
@@ -202,3 +205,44 @@ def asymmetry(rows: Sequence[Mapping[str, float | int | None]], reporter: str, p
 def _column(rows: Sequence[Mapping[str, float | int | None]], key: str) -> np.ndarray:
     return np.array([np.nan if row.get(key) is None else float(row[key])  # type: ignore[arg-type]
                      for row in rows], dtype=float)
+
+
+def choices(names: Sequence[str], probabilities: Sequence[float], answer: float, title: str,
+            caption: str) -> bytes:
+    """The probability under each reasonable choice as dots, lowest first, with the answer as a
+    line: how far the choices an analyst could defend move it.
+
+    Parameters
+    ----------
+    names, probabilities : sequence
+        Each choice and its P(target) in [0, 1].
+    answer : float
+        P(target) as the scenario asks.
+    title, caption : str
+
+    Returns
+    -------
+    bytes
+        PNG.
+    """
+    order = np.argsort(np.asarray(list(probabilities), dtype=float), kind="stable")
+    p = np.asarray(list(probabilities), dtype=float)[order] * 100
+    labels = [list(names)[i] for i in order]
+    with _style():
+        fig, (ax,) = _figure(title, caption, plot_height=max(1.6, 0.26 * len(labels) + 0.5))
+        fig.subplots_adjust(left=min(max(LEFT, _text_inches(labels) + 0.25), 0.5 * WIDTH) / WIDTH)
+        y = np.arange(len(labels))
+        ax.scatter(p, y, color=OKABE_ITO["blue"], s=28, zorder=3)
+        ax.axvline(answer * 100, color=OKABE_ITO["vermillion"], lw=1.6, ls="--")
+        ax.annotate(f"the answer {answer:.1%}", xy=(answer * 100, 1.0),
+                    xycoords=("data", "axes fraction"), xytext=(4, -2), textcoords="offset points",
+                    va="top", ha="left", color=OKABE_ITO["vermillion"], fontsize=9.0)
+        ax.set_yticks(y, labels)
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(-0.6, len(labels) - 0.4)
+        lo, hi = min(float(p.min()), answer * 100), max(float(p.max()), answer * 100)
+        pad = (hi - lo) * 0.08 or 1.0
+        ax.set_xlim(max(0.0, lo - pad), min(100.0, hi + pad))
+        ax.set_xlabel("P(target)")
+        ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+        return _png(fig)

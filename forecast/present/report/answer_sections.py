@@ -61,6 +61,11 @@ def _answer(result: Mapping[str, Any]) -> list[Block]:
         spread = f"is about {lo} under each" if lo == hi else f"ranges from {lo} to {hi}"
         blocks.append(Para(f"Across the {len(by_model)} models fitted to the same figures the probability "
                            f"{spread} (section 7).", "note"))
+    rb = result.get("robustness") or {}
+    if rb.get("choices"):
+        blocks.append(Chart("choices", "Dot chart: the probability under each reasonable choice (the "
+                                       "models, the start of the series, the other country's statistics, "
+                                       "the data one publication earlier), with the answer as a line"))
     return blocks
 
 

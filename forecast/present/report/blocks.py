@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Union
 
 #: Chart keys, in the order they appear.
-CHART_KEYS: tuple[str, ...] = ("fan", "distribution", "reach", "growth", "asymmetry")
+CHART_KEYS: tuple[str, ...] = ("fan", "distribution", "choices", "reach", "growth", "asymmetry")
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ def charts_for(result: Mapping[str, Any], target_values: np.ndarray | None = Non
         Chart key (:data:`CHART_KEYS`) to PNG bytes; only the charts the result supports.
     """
     from forecast.present import charts, history_charts
+    from forecast.present.formats import headline_percent
 
     value, year, kind = _target(result)
     out: dict[str, bytes] = {}
@@ -66,6 +67,14 @@ def charts_for(result: Mapping[str, Any], target_values: np.ndarray | None = Non
         out["distribution"] = charts.target_distribution(
             np.asarray(target_values), value, year, _distribution_title(result, target_values),
             _caption(result, _sim_text(result)))
+    rb = result.get("robustness") or {}
+    if rb.get("choices"):
+        ps = [float(c["probability"]) for c in rb["choices"]]
+        span = f"{headline_percent(rb['min'])} to {headline_percent(rb['max'])}"
+        out["choices"] = history_charts.choices(
+            [str(c["choice"]) for c in rb["choices"]], ps, float(result["probability"]),
+            f"Under reasonable choices the probability ranges from {span}",
+            _caption(result, "Each choice is the scenario with one key changed, on the same seed."))
     if kind == "by" and len(result.get("reached_by_year") or {}) > 1:
         out["reach"] = history_charts.reach_by_year(result["reached_by_year"], first_years(result),
                                             _reach_title(result), _caption(result, _sim_text(result)))

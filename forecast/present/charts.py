@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -108,6 +108,16 @@ def _legend_above(ax: Axes, handles: list, labels: list[str], ncols: int) -> Non
               borderaxespad=0.0, columnspacing=1.4, handlelength=1.8, borderpad=0.2)
 
 
+def drawn_png(draw: Callable[..., Axes], title: str, caption: str, *args: Any,
+              figure: Mapping[str, Any] | None = None) -> bytes:
+    """PNG bytes of ``draw(ax, *args)`` on one Axes in the report's frame (title at the top,
+    caption at the bottom; ``figure``: options of the frame), in the report's style."""
+    with _style():
+        fig, (ax,) = _figure(title, caption, **(figure or {}))
+        draw(ax, *args)
+        return _png(fig)
+
+
 def _png(fig: Figure) -> bytes:
     """PNG bytes without software tag or timestamp."""
     buf = io.BytesIO()
@@ -178,10 +188,8 @@ def fan_chart(hist_years: Sequence[int], hist_values: Sequence[float], years: Se
     bytes
         PNG.
     """
-    with _style():
-        fig, (ax,) = _figure(title, caption, right=1.25, legend_rows=2)
-        draw_fan(ax, hist_years, hist_values, years, quantiles, target_value, target_year, known)
-        return _png(fig)
+    return drawn_png(draw_fan, title, caption, hist_years, hist_values, years, quantiles, target_value,
+                     target_year, known, figure={"right": 1.25, "legend_rows": 2})
 
 
 def draw_fan(ax: Axes, hist_years: Sequence[int], hist_values: Sequence[float],
@@ -283,10 +291,7 @@ def target_distribution(values_at_target_year: np.ndarray, target_value: float, 
     bytes
         PNG.
     """
-    with _style():
-        fig, (ax,) = _figure(title, caption)
-        draw_distribution(ax, values_at_target_year, target_value, year)
-        return _png(fig)
+    return drawn_png(draw_distribution, title, caption, values_at_target_year, target_value, year)
 
 
 def draw_distribution(ax: Axes, values_at_target_year: np.ndarray, target_value: float,

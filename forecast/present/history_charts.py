@@ -25,6 +25,7 @@ from forecast.present.charts import (
     _style,
     _tint,
     _year_axis,
+    drawn_png,
 )
 
 
@@ -45,10 +46,7 @@ def reach_by_year(reached_by_year: Mapping[Any, float], first_year: Mapping[Any,
     bytes
         PNG.
     """
-    with _style():
-        fig, (ax,) = _figure(title, caption)
-        draw_reach_by_year(ax, reached_by_year, first_year)
-        return _png(fig)
+    return drawn_png(draw_reach_by_year, title, caption, reached_by_year, first_year)
 
 
 def draw_reach_by_year(ax: Axes, reached_by_year: Mapping[Any, float],
@@ -110,10 +108,8 @@ def growth_history(years: Sequence[int], rates: Sequence[float], required: float
     bytes
         PNG.
     """
-    with _style():
-        fig, (ax,) = _figure(title, caption, right=1.05)
-        draw_growth_history(ax, years, rates, required, break_years)
-        return _png(fig)
+    return drawn_png(draw_growth_history, title, caption, years, rates, required, break_years,
+                     figure={"right": 1.05})
 
 
 def draw_growth_history(ax: Axes, years: Sequence[int], rates: Sequence[float], required: float,

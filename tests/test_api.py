@@ -40,6 +40,7 @@ def test_the_readme_python_section_runs_as_written(monkeypatch, capsys) -> None:
     assert ns["c"].to_frame().loc["kz-kg-3bn-border-risk", "diff_se_paired"] > 0
     assert ns["ax"].get_title().startswith("Kazakhstan")
     assert ns["hist"].get_xlabel() == "Value in 2024, US$ bn (log scale)"
+    assert {"fan", "distribution", "choices", "growth"} <= set(ns["figs"])
     out = capsys.readouterr().out
     assert out.startswith("Result('kz-kg-2024-target': P = 9.20% exact;")
     assert "Probability    9.2%" in out
@@ -135,3 +136,28 @@ def test_the_report_charts_draw_on_any_axes() -> None:
         assert ax.has_data()
     assert axes[2].get_ylabel() == "Annual growth" and axes[3].get_ylabel() == "Probability"
     assert [int(t.get_text()) for t in axes[3].get_xticklabels() if t.get_text()][-1] == 2030
+
+
+def test_every_report_chart_comes_back_as_a_figure() -> None:
+    """Result.figures(), Comparison.figures(), SweepResult.figure() and SensitivityResult.figure()
+    give the report's charts as matplotlib Figures, and the PNG path is untouched by it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from forecast.present import charts
+
+    path = ROOT / "scenarios" / "kz-kg-3bn-border-risk.yaml"
+    r = fc.run(path, paths=4000)
+    figs = r.figures()
+    assert set(figs) == {"fan", "distribution", "choices", "reach", "growth"}
+    assert all(isinstance(f, Figure) for f in figs.values())
+    c = fc.compare([ROOT / "scenarios" / "kz-kg-3bn-by-2030.yaml", path], paths=4000)
+    assert set(c.figures()) == {"probabilities", "distributions", "fans"}
+    assert isinstance(fc.sweep(path, {"target.value": [2.5e9, 3e9]}, paths=4000).figure(), Figure)
+    tornado = fc.sensitivity(path, paths=4000).figure()
+    assert isinstance(tornado, Figure) and len(tornado.axes) == 2
+    png = charts.fan_chart([2020, 2021], [1e9, 1.1e9], [2022], {2022: {q: 1.2e9 for q in
+                           (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)}}, 2e9, 2022, "T", "C")
+    assert png.startswith(b"\x89PNG")  # outside the capture, charts render PNG bytes as before

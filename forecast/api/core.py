@@ -26,6 +26,7 @@ from forecast.scenario import loader
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
     from forecast.models.prior import Prior
 
@@ -180,6 +181,17 @@ class Result:
         from forecast.present import render
 
         return render.as_dict(self.run)
+
+    def figures(self) -> dict[str, Figure]:
+        """The report's charts of this answer as matplotlib Figures, to place or restyle: the
+        fan, the target-year distribution, the robustness choices, the growth record and (for
+        ``by`` targets) P(reached) by year."""
+        from forecast.present.charts import capture_figures
+        from forecast.present.report.chart_set import charts_for, target_values
+
+        with capture_figures() as figs:
+            keys = list(charts_for(self.to_dict(), target_values(self.run)))
+        return dict(zip(keys, figs))
 
     def quantiles_frame(self) -> pd.DataFrame:
         """Quantiles of each simulated year (rows: years; columns: levels), US dollars."""

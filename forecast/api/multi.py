@@ -5,7 +5,7 @@ sensitivity analysis and a backtest, each a typed result with ``summary()``, ``t
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,8 +16,19 @@ from forecast.api.core import Question, _prior, load
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from matplotlib.figure import Figure
 
     from forecast.analysis.variants import Sensitivity, Sweep
+
+
+def _one_figure(files: Callable[[Any], object]) -> Figure | None:
+    """The first figure a report's files draw (``files(multi)``), captured, not rendered."""
+    from forecast.present.charts import capture_figures
+    from forecast.present.report import multi
+
+    with capture_figures() as figs:
+        files(multi)
+    return figs[0] if figs else None
 
 
 def _question(q: Question | str | Path) -> Question:
@@ -48,6 +59,16 @@ class Comparison:
         from forecast.present import render_multi
 
         return render_multi.compare_dict(list(self.runs), list(self.differences), list(self.notes))
+
+    def figures(self) -> dict[str, Figure]:
+        """The comparison report's charts as matplotlib Figures, to place or restyle:
+        ``probabilities``, ``distributions`` and ``fans``."""
+        from forecast.present.charts import capture_figures
+        from forecast.present.report import multi
+
+        with capture_figures() as figs:
+            keys = list(multi.comparison_charts(self.to_dict(), list(self.runs)))
+        return dict(zip(keys, figs))
 
     def to_frame(self) -> pd.DataFrame:
         """One row per scenario: its probability (simulated, on the shared paths), s.e., and
@@ -130,6 +151,11 @@ class SweepResult:
 
         return render_multi.sweep_dict(self.sweep, where=self.where)
 
+    def figure(self) -> Figure | None:
+        """The sweep report's chart (P against the swept value) as a matplotlib Figure; None
+        where the report draws none (more than eight lines, or one point)."""
+        return _one_figure(lambda m: m.sweep_files(self.to_dict(), self.sweep, ("md",)))
+
     def to_frame(self) -> pd.DataFrame:
         """One row per grid point: the values set, P(target) and its s.e., and the target
         year's median and 5-95% range (US$)."""
@@ -189,6 +215,11 @@ class SensitivityResult:
         from forecast.present import render_multi
 
         return render_multi.sensitivity_dict(self.sensitivity)
+
+    def figure(self) -> Figure | None:
+        """The tornado of the sensitivity report as a matplotlib Figure (None without
+        assumptions)."""
+        return _one_figure(lambda m: m.sensitivity_files(self.to_dict(), ("md",)))
 
     def to_frame(self) -> pd.DataFrame:
         """One row per assumption, largest swing first: its values, P(target) at the low and

@@ -15,8 +15,9 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import matplotlib
@@ -118,8 +119,30 @@ def drawn_png(draw: Callable[..., Axes], title: str, caption: str, *args: Any,
         return _png(fig)
 
 
+#: Where :func:`capture_figures` collects finished figures (None: render PNG bytes).
+_CAPTURED: ContextVar[list[Figure] | None] = ContextVar("captured_figures", default=None)
+
+
+@contextmanager
+def capture_figures() -> Iterator[list[Figure]]:
+    """Inside the block every chart hands its finished figure to the yielded list instead of
+    rendering PNG bytes (it returns ``b""``), in the order drawn: the Python API gives the
+    report's charts to callers who place or restyle them."""
+    figures: list[Figure] = []
+    token = _CAPTURED.set(figures)
+    try:
+        yield figures
+    finally:
+        _CAPTURED.reset(token)
+
+
 def _png(fig: Figure) -> bytes:
-    """PNG bytes without software tag or timestamp."""
+    """PNG bytes without software tag or timestamp (the figure itself under
+    :func:`capture_figures`)."""
+    captured = _CAPTURED.get()
+    if captured is not None:
+        captured.append(fig)
+        return b""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return buf.getvalue()

@@ -125,9 +125,8 @@ _CAPTURED: ContextVar[list[Figure] | None] = ContextVar("captured_figures", defa
 
 @contextmanager
 def capture_figures() -> Iterator[list[Figure]]:
-    """Inside the block every chart hands its finished figure to the yielded list instead of
-    rendering PNG bytes (it returns ``b""``), in the order drawn: the Python API gives the
-    report's charts to callers who place or restyle them."""
+    """Inside the block every chart hands its finished figure to the yielded list, in the order
+    drawn, instead of rendering PNG bytes: the API gives the report's charts as Figures."""
     figures: list[Figure] = []
     token = _CAPTURED.set(figures)
     try:
@@ -137,8 +136,7 @@ def capture_figures() -> Iterator[list[Figure]]:
 
 
 def _png(fig: Figure) -> bytes:
-    """PNG bytes without software tag or timestamp (the figure itself under
-    :func:`capture_figures`)."""
+    """PNG bytes without software tag or timestamp (b"" under :func:`capture_figures`)."""
     captured = _CAPTURED.get()
     if captured is not None:
         captured.append(fig)

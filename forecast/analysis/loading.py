@@ -8,8 +8,9 @@ once.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,6 +158,12 @@ def variant(sf: loader.ScenarioFile, tree: Mapping[str, Any], changes: Sequence[
     except ScenarioError as e:
         raise ScenarioError(sf.where, problems=problems(e)) from None
     return Prepared(sf, sc, series, data_sha, mirror)
+
+
+def bound(prepared: Prepared) -> Callable[..., Prepared]:
+    """:func:`variant` bound to a prepared scenario's file, for its variants (sweeps,
+    sensitivity, the robustness choices)."""
+    return functools.partial(variant, prepared.file)
 
 
 def data_of(sc: Scenario) -> Any:

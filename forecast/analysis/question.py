@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from forecast.data.series import TradeSeries, Used, from_history, select
-from forecast.data.table import TradeData
+from forecast.data.table import Figure, TradeData
 from forecast.engine.nowcast import Nowcast, nowcast_for, rounding_half_width
 from forecast.engine.reporter_gap import SAME_BASIS, Mirror, fit_gap
 from forecast.errors import DataError, ScenarioError
@@ -80,11 +80,16 @@ def closed_form(model: Fitted, log_ratio: float, h: int, start: StartError = Sta
     return float(total / (2.0 * math.sqrt(2 * math.pi)))
 
 
+def _printed_rounded(f: Figure) -> bool:
+    """Whether a figure is known only to its printed precision: flagged ``rounded``, or quoted
+    in an official's statement."""
+    return "rounded" in f.flags or f.basis == "official-statement"
+
+
 def _rounding(used: Used) -> float:
     """Rounding half-width of an observation as a fraction of it: half the place of the last
     nonzero digit of each of its figures flagged ``rounded`` or from a statement, summed."""
-    hw = sum(rounding_half_width(f.value) for f in used.figures
-             if "rounded" in f.flags or f.basis == "official-statement")
+    hw = sum(rounding_half_width(f.value) for f in used.figures if _printed_rounded(f))
     return min(hw / used.value, 0.5)
 
 
@@ -156,7 +161,7 @@ def series_nowcast(series: TradeSeries) -> Nowcast | None:
     ytd = [(u.period.year, u.period.last_month, u.value, str(u.period)) for u in series.ytd]
     annual = {int(y): float(v) for y, v in zip(series.years, series.values)}
     rounded = {str(u.period): rounding_half_width(u.value) for u in series.ytd
-               if any("rounded" in f.flags or f.basis == "official-statement" for f in u.figures)}
+               if any(_printed_rounded(f) for f in u.figures)}
     return nowcast_for(series.last_year + 1, ytd, annual, rounded)
 
 

@@ -32,7 +32,7 @@ PATHS = 50_000
 Prepare = Callable[..., Prepared]
 
 
-def _alternatives(result: RunResult, prepared: Prepared) -> list[tuple[str, list[tuple[str, Any]]]]:
+def _alternatives(result: RunResult) -> list[tuple[str, list[tuple[str, Any]]]]:
     """(name, key changes) of each data and calibration alternative that applies."""
     sc, s = result.scenario, result.series
     out: list[tuple[str, list[tuple[str, Any]]]] = []
@@ -73,7 +73,7 @@ def robustness(result: RunResult, prepared: Prepared, prepare: Prepare, *,
     skipped: list[str] = []
     tree = prepared.file.tree
     fits = fits if fits is not None else {}
-    for name, changes in _alternatives(result, prepared):
+    for name, changes in _alternatives(result):
         try:
             p = prepare(tree, changes, verb="robustness")
             r = pipeline.run(p.scenario, where=p.file.where, paths=min(result.simulation.paths, PATHS),

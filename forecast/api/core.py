@@ -134,12 +134,10 @@ def run(question: Question | str | Path, *, seed: int | None = None, paths: int 
                      mirror=p.mirror, precision=precision, prior=_prior(priors), progress=progress)
     if robustness:
         import dataclasses
-        import functools
 
         from forecast.analysis.robustness import robustness as alternatives
 
-        r = dataclasses.replace(r, robustness=alternatives(
-            r, p, functools.partial(loading.variant, p.file)))
+        r = dataclasses.replace(r, robustness=alternatives(r, p, loading.bound(p)))
     return Result(r)
 
 

@@ -4,7 +4,6 @@ sensitivity analysis and a backtest, each a typed result with ``summary()``, ``t
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,7 +187,7 @@ def sweep(question: Question | str | Path, values: Mapping[str, Sequence[Any]], 
     p = q.prepared
     sim = p.scenario.simulation
     sw = variants.sweep(p.file.tree, {k: list(v) for k, v in values.items()},
-                        functools.partial(loading.variant, p.file), where=p.file.where,
+                        loading.bound(p), where=p.file.where,
                         paths=paths if paths is not None else sim.paths,
                         seed=seed if seed is not None else sim.seed, fits={}, prior=_prior(priors))
     return SweepResult(sw, p.file.where)
@@ -251,7 +250,7 @@ def sensitivity(question: Question | str | Path, *, paths: int | None = None,
     q = _question(question)
     p = q.prepared
     sim = p.scenario.simulation
-    s = variants.sensitivity(p, functools.partial(loading.variant, p.file),
+    s = variants.sensitivity(p, loading.bound(p),
                              paths=paths if paths is not None else sim.paths,
                              seed=seed if seed is not None else sim.seed)
     return SensitivityResult(s)

@@ -27,11 +27,9 @@ def _prepare(path: Path):  # type: ignore[no-untyped-def]
 
 def _variant(prepared):  # type: ignore[no-untyped-def]
     """:func:`forecast.loading.variant` bound to one scenario file, for its variants."""
-    import functools
-
     from forecast.analysis import loading
 
-    return functools.partial(loading.variant, prepared.file)
+    return loading.bound(prepared)
 
 
 def _formats(formats: str, out: Path | None) -> tuple[str, ...]:

@@ -161,11 +161,6 @@ class GapModel:
             prev_year = y
         return out
 
-    def quantiles(self, year: int, q: Sequence[float], n: int = 20_000, seed: int = 0) -> np.ndarray:
-        """Quantiles of the gap in ``year`` given only the joint years (a fixed inner seed)."""
-        g = self.path(None, self.last_year, [year], np.random.default_rng(seed), n)[:, 0]
-        return np.asarray(np.quantile(g, q), dtype=float)
-
     def describe(self) -> str:
         segs = "; ".join(f"{a}–{b} {basis}" if a != b else f"{a} {basis}"
                          for a, b, basis in self.segments)
